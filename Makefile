@@ -1,0 +1,29 @@
+# Everything a fresh machine with only Python needs: `make run` and `make test` create .venv
+# from this project's own files on first use.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test bench data clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## open the TUI on the bundled data (tracker.db is created on first run)
+	$(VENV)/bin/tracker
+
+test: $(STAMP)  ## the whole test suite
+	$(PY) -m pytest -q
+
+bench: $(STAMP)  ## the benchmarks whose figures are in the README
+	$(PY) bench/run.py
+
+data: $(STAMP)  ## regenerate data/xiangtan_projects.csv from the bundled plan text
+	$(PY) -m tracker --db sqlite:///:memory: export --format csv --output data/xiangtan_projects.csv
+
+clean:
+	rm -rf $(VENV) tracker.db tracker.db-wal tracker.db-shm .pytest_cache

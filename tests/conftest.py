@@ -1,0 +1,86 @@
+"""Shared fixtures: a fresh copy of the bundled portfolio for every test, and a CLI runner.
+
+The portfolio is imported once per session into a template SQLite file; each test gets its own
+copy, so tests are independent and the suite stays fast.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from tracker.bootstrap import init_database
+from tracker.db import make_engine
+from tracker.paths import bundled_plan, data_dir
+
+CliRun = Callable[..., Result]
+
+
+@pytest.fixture(scope="session")
+def plan_path() -> Path:
+    """The bundled published plan (a copy of the Xiangtan plan text, annex 1 at lines 862–2918)."""
+    return bundled_plan()
+
+
+@pytest.fixture(scope="session")
+def data_path() -> Path:
+    return data_dir()
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "tracker.db"
+    engine = init_database(f"sqlite:///{path}").engine
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, template_db: Path) -> Path:
+    """A private copy of the freshly initialised portfolio (87 projects, no progress)."""
+    target = tmp_path / "tracker.db"
+    shutil.copyfile(template_db, target)
+    return target
+
+
+@pytest.fixture
+def db_url(db_path: Path) -> str:
+    return f"sqlite:///{db_path}"
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in an empty folder with no tracker.toml and no TRACKER_* variables."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    for name in ("TRACKER_DB", "TRACKER_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    return folder
+
+
+@pytest.fixture
+def cli(db_path: Path, workdir: Path) -> CliRun:
+    """``cli("list", "--format", "json")`` runs tracker on the test database, like the shell would."""
+    from tracker.cli import app, hoist_global_options
+
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None, db: str | None = None) -> Result:
+        argv = ["--db", db or str(db_path), *args]
+        return runner.invoke(app, hoist_global_options(argv), input=input, catch_exceptions=False)
+
+    return run

@@ -1,0 +1,15 @@
+"""The command-line face of tracker (Typer). Importing it never imports Textual.
+
+Each command group lives in its own module and registers itself on :data:`app` when imported.
+"""
+
+from __future__ import annotations
+
+from tracker.cli import analysis, check, core, exporting, progress, query, tui  # noqa: F401  (register their commands)
+from tracker.cli.app import app, hoist_global_options, main
+
+__all__ = ["app", "hoist_global_options", "main", "register_commands"]
+
+
+def register_commands() -> None:
+    """The command modules are imported above; kept as the entry point's explicit hook."""

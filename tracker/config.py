@@ -1,0 +1,215 @@
+"""``tracker.toml``: read with :mod:`tomllib`, validated, and written back with :mod:`tomli_w`.
+
+Every key the product knows is declared in :data:`DEFAULTS` with its type, so that a typo in the
+file or in ``tracker config set`` is an error rather than a silently ignored setting. Free-form
+tables (``[views]``, ``[keys]``, ``[check]``) hold name → string maps that their owners validate.
+Writing keeps every other setting as it was (comments are not kept: TOML writers drop them).
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+CONFIG_ENV = "TRACKER_CONFIG"
+DEFAULT_CONFIG_NAME = "tracker.toml"
+
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "database": {"url": "tracker.db"},
+    "general": {"as_of": "", "language": "zh", "reporter": ""},
+    "warnings": {
+        "due_soon_months": 3,
+        "late_start_red_months": 6,
+        "lagging_yellow_points": 10,
+        "lagging_red_points": 30,
+        "stale_days": 45,
+    },
+    "rollup": {"year_spread": "even"},
+    "export": {"bom": True},
+}
+"""Known sections and keys with their default values; the default's type is the key's type."""
+
+FREE_SECTIONS: tuple[str, ...] = ("views", "keys", "check")
+"""Sections whose keys are user-chosen names mapping to strings."""
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "general.language": ("zh", "en"),
+    "rollup.year_spread": ("even", "front", "back"),
+}
+
+
+class ConfigError(ValueError):
+    """The configuration file cannot be read or holds a bad value."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings in force: the file's values over the defaults, and where the file is."""
+
+    data: dict[str, dict[str, Any]]
+    path: Path | None = None
+    raw: dict[str, Any] = field(default_factory=dict)
+    """What the file itself holds (what gets written back)."""
+
+    def get(self, dotted: str) -> Any:
+        section, _, key = dotted.partition(".")
+        try:
+            return self.data[section][key]
+        except KeyError as exc:
+            raise ConfigError(f"unknown setting {dotted!r}") from exc
+
+    def section(self, name: str) -> dict[str, Any]:
+        return dict(self.data.get(name, {}))
+
+    @property
+    def base_dir(self) -> Path:
+        """Relative paths in the file are relative to the file, not to wherever tracker runs."""
+        return self.path.parent if self.path else Path.cwd()
+
+    @property
+    def views(self) -> dict[str, str]:
+        return dict(self.data.get("views", {}))
+
+    def as_of(self) -> date | None:
+        text = self.data["general"]["as_of"]
+        return parse_date(text, "general.as_of") if text else None
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    """``YYYY-MM-DD`` → date, with an error that names the setting."""
+    try:
+        return date.fromisoformat(str(text).strip())
+    except ValueError as exc:
+        raise ConfigError(f"{what}: {text!r} is not a date (expected YYYY-MM-DD)") from exc
+
+
+def resolve_path(explicit: str | os.PathLike[str] | None) -> Path | None:
+    """Which file to read: ``--config``, then ``$TRACKER_CONFIG``, then ``./tracker.toml`` if present."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    local = Path.cwd() / DEFAULT_CONFIG_NAME
+    return local if local.exists() else None
+
+
+def load(explicit: str | os.PathLike[str] | None = None) -> Config:
+    """Read and validate the configuration; defaults alone when there is no file.
+
+    An explicitly named file that does not exist is an error; so is malformed TOML or a bad value.
+    """
+    path = resolve_path(explicit)
+    raw: dict[str, Any] = {}
+    if path is not None:
+        if not path.exists():
+            raise ConfigError(f"{path}: no such configuration file")
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot be read: {exc}") from exc
+    data = merge(raw, where=str(path) if path else "configuration")
+    return Config(data=data, path=path.resolve() if path else None, raw=raw)
+
+
+def merge(raw: dict[str, Any], where: str = "configuration") -> dict[str, dict[str, Any]]:
+    """Validate ``raw`` against :data:`DEFAULTS` and return the full settings."""
+    data = copy.deepcopy(DEFAULTS)
+    for name in FREE_SECTIONS:
+        data[name] = {}
+    for section, values in raw.items():
+        if not isinstance(values, dict):
+            raise ConfigError(f"{where}: [{section}] must be a table")
+        if section in FREE_SECTIONS:
+            for key, value in values.items():
+                if not isinstance(value, str):
+                    raise ConfigError(f"{where}: {section}.{key} must be a string")
+            data[section] = dict(values)
+            continue
+        if section not in DEFAULTS:
+            raise ConfigError(f"{where}: unknown section [{section}]")
+        for key, value in values.items():
+            data[section][key] = check_value(f"{section}.{key}", value, where)
+    return data
+
+
+def check_value(dotted: str, value: Any, where: str = "configuration") -> Any:
+    """Type-check one known key against its default; return the value."""
+    section, _, key = dotted.partition(".")
+    if section not in DEFAULTS or key not in DEFAULTS[section]:
+        raise ConfigError(f"{where}: unknown setting {dotted!r}")
+    expected = type(DEFAULTS[section][key])
+    if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"{where}: {dotted} must be a whole number, not {value!r}")
+    if not isinstance(value, expected):
+        raise ConfigError(f"{where}: {dotted} must be a {expected.__name__}, not {value!r}")
+    if expected is int and value < 0:
+        raise ConfigError(f"{where}: {dotted} must not be negative")
+    allowed = CHOICES.get(dotted)
+    if allowed and value not in allowed:
+        raise ConfigError(f"{where}: {dotted} must be one of {', '.join(allowed)}, not {value!r}")
+    if dotted == "general.as_of" and value:
+        parse_date(value, dotted)
+    return value
+
+
+def coerce(dotted: str, text: str) -> Any:
+    """Turn a command-line string into the type of ``dotted`` (for ``tracker config set``)."""
+    section, _, key = dotted.partition(".")
+    if section in FREE_SECTIONS:
+        return text
+    if section not in DEFAULTS or key not in DEFAULTS[section]:
+        raise ConfigError(f"unknown setting {dotted!r}")
+    expected = type(DEFAULTS[section][key])
+    if expected is bool:
+        lowered = text.strip().lower()
+        if lowered in ("true", "yes", "on", "1"):
+            return True
+        if lowered in ("false", "no", "off", "0"):
+            return False
+        raise ConfigError(f"{dotted} must be true or false, not {text!r}")
+    if expected is int:
+        try:
+            return int(text)
+        except ValueError as exc:
+            raise ConfigError(f"{dotted} must be a whole number, not {text!r}") from exc
+    return text
+
+
+def write(path: Path, raw: dict[str, Any]) -> None:
+    """Validate ``raw`` and write it with tomli-w, atomically (a temp file then a rename)."""
+    import tomli_w
+
+    merge(raw, where=str(path))
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(tomli_w.dumps(raw), encoding="utf-8")
+    tmp.replace(path)
+
+
+def update(config: Config, dotted: str, value: Any | None) -> Config:
+    """Set (or with ``None`` remove) one key in the file behind ``config`` and return the new settings.
+
+    Only that key changes; every other setting in the file is written back as it was.
+    """
+    path = config.path or (Path.cwd() / DEFAULT_CONFIG_NAME)
+    raw = copy.deepcopy(config.raw)
+    section, _, key = dotted.partition(".")
+    if not section or not key:
+        raise ConfigError(f"setting {dotted!r} must be written SECTION.KEY")
+    if value is None:
+        raw.get(section, {}).pop(key, None)
+        if section in raw and not raw[section]:
+            del raw[section]
+    else:
+        if section not in FREE_SECTIONS:
+            check_value(dotted, value)
+        raw.setdefault(section, {})[key] = value
+    write(path, raw)
+    return load(path)

@@ -1,0 +1,178 @@
+"""Edit a project's fields: validated, version-checked, one transaction, one audited operation.
+
+The CLI (``tracker edit``) and the TUI's edit form both call :func:`edit_project`, so a rule about
+what a field may hold lives here once. A stale ``expected_version`` (someone else saved the project
+meanwhile) refuses the whole edit with :class:`ConcurrentEditError` instead of overwriting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from tracker import audit
+from tracker.concurrency import ConcurrentEditError, check_version, claim  # noqa: F401 (re-exported)
+from tracker.db import transaction
+from tracker.districts import validate as validate_district
+from tracker.importing.plan_text import YEARS_RE, parse_point
+from tracker.models import Project
+from tracker.money import MoneyError, parse_share, parse_wan
+
+
+class EditError(ValueError):
+    """A value the user gave cannot be stored; ``field`` names which."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}")
+
+
+class UnknownProjectError(LookupError):
+    def __init__(self, code: str) -> None:
+        self.code = code
+        super().__init__(f"no project with code {code!r}")
+
+
+def _text(required: bool) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        value = value.strip()
+        if required and not value:
+            raise ValueError("must not be empty")
+        return value
+
+    return parse
+
+
+def _money(value: str) -> Decimal:
+    try:
+        amount = parse_wan(value)
+    except MoneyError as exc:
+        raise ValueError(str(exc)) from exc
+    if amount < 0:
+        raise ValueError("must not be negative")
+    return amount
+
+
+def _share(value: str) -> Decimal | None:
+    if not value.strip():
+        return None
+    try:
+        return parse_share(value)
+    except MoneyError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _district(value: str) -> str:
+    return validate_district(value)
+
+
+EDITABLE: dict[str, Callable[[str], Any]] = {
+    "name": _text(required=True),
+    "nature": _text(required=False),
+    "owner": _text(required=False),
+    "district": _district,
+    "content": _text(required=False),
+    "note": _text(required=False),
+    "start": _text(required=True),
+    "finish": _text(required=True),
+    "total_investment": _money,
+    "planned_investment": _money,
+    "social_share_pct": _share,
+}
+"""Fields a user may edit and how each is read from text. ``start``/``finish`` take the published
+forms (``2021``, ``2021.8``, ``2021-2023``) and set the text and the normalised year and month."""
+
+ALIASES = {"total": "total_investment", "planned": "planned_investment", "share": "social_share_pct"}
+
+
+@dataclass(frozen=True)
+class EditResult:
+    code: str
+    version: int
+    changed: dict[str, tuple[Any, Any]]
+    operation_id: int | None
+
+
+def parse_assignments(items: list[str]) -> dict[str, str]:
+    """``["district=韶山市", "total=1200"]`` → ``{"district": "韶山市", "total_investment": "1200"}``."""
+    changes: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise EditError(item, "expected FIELD=VALUE")
+        field = ALIASES.get(key.strip(), key.strip())
+        if field not in EDITABLE:
+            raise EditError(field, f"not an editable field; choose from {', '.join(EDITABLE)}")
+        changes[field] = value
+    return changes
+
+
+def _years_values(field: str, text: str) -> dict[str, Any]:
+    match = YEARS_RE.match(text.replace(" ", ""))
+    if not match:
+        raise EditError(field, f"expected a year such as 2021, 2021.8 or 2021-2023, not {text!r}")
+    first = parse_point(match.group("first"))
+    last = parse_point(match.group("last")) if match.group("last") else first
+    year, month = first if field == "start" else last
+    if month is not None and not 1 <= month <= 12:
+        raise EditError(field, f"month {month} is not 1–12")
+    return {f"{field}_text": text.strip(), f"{field}_year": year, f"{field}_month": month}
+
+
+def validate(changes: Mapping[str, str]) -> dict[str, Any]:
+    """Turn text values into column values; every bad field is reported, not just the first."""
+    values: dict[str, Any] = {}
+    errors: list[EditError] = []
+    for field, text in changes.items():
+        try:
+            if field in ("start", "finish"):
+                values |= _years_values(field, text)
+            else:
+                values[field] = EDITABLE[field](text)
+        except EditError as exc:
+            errors.append(exc)
+        except ValueError as exc:
+            errors.append(EditError(field, str(exc)))
+    if errors:
+        raise errors[0] if len(errors) == 1 else EditError(", ".join(e.field for e in errors), "; ".join(str(e) for e in errors))
+    if "start_year" in values and "finish_year" in values and values["finish_year"] < values["start_year"]:
+        raise EditError("finish", "is before the start")
+    return values
+
+
+def edit_project(
+    engine: Engine,
+    code: str,
+    changes: Mapping[str, str],
+    *,
+    expected_version: int | None = None,
+    actor: str = "",
+) -> EditResult:
+    """Apply ``changes`` (field → text) to project ``code`` in one audited transaction.
+
+    Setting ``district`` marks it as chosen by the user, so re-imports keep it.
+    """
+    values = validate(changes)
+    with transaction(engine) as session:
+        project = session.exec(select(Project).where(Project.code == code)).first()
+        if project is None:
+            raise UnknownProjectError(code)
+        check_version(project, expected_version)
+        seen_version = project.version
+        before = audit.snapshot(project)
+        changed = {k: (getattr(project, k), v) for k, v in values.items() if getattr(project, k) != v}
+        if "district" in values and project.district_source != "user":
+            changed["district_source"] = (project.district_source, "user")
+        if not changed:
+            return EditResult(code, project.version, {}, None)
+        for k, (_, new) in changed.items():
+            setattr(project, k, new)
+        claim(session, project, seen_version)
+        op = audit.begin(session, "edit", f"edit {code}: {', '.join(changed)}", actor)
+        audit.log_update(session, op, project, before, code)
+        return EditResult(code, project.version, changed, op.id)

@@ -1,0 +1,103 @@
+"""Exports of the project list: one record per project with a fixed key order (JSON and CSV).
+
+The record is the contract scripts rely on (``tracker export``, ``tracker list --format json``):
+keys are only ever added, never renamed. Money is written exactly as published — ``3460.44``,
+``9.24`` — as JSON numbers, never through a float.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import uuid
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any, TextIO
+
+from tracker.money import fmt_wan, social_capital
+from tracker.portfolio import ProjectRow
+
+EXPORT_KEYS: tuple[str, ...] = (
+    "code", "plan", "category", "seq", "name", "nature", "owner", "district", "content", "note",
+    "start_text", "finish_text", "start_year", "start_month", "finish_year", "finish_month",
+    "total_investment", "planned_investment", "social_share_pct", "social_capital", "status",
+)
+"""The record keys, in order. New keys go at the end."""
+
+
+def record(row: ProjectRow) -> dict[str, Any]:
+    """One project as an export record (Decimals stay Decimals until written)."""
+    p = row.project
+    return {
+        "code": p.code,
+        "plan": row.plan,
+        "category": row.category,
+        "seq": p.seq,
+        "name": p.name,
+        "nature": p.nature,
+        "owner": p.owner,
+        "district": p.district,
+        "content": p.content,
+        "note": p.note,
+        "start_text": p.start_text,
+        "finish_text": p.finish_text,
+        "start_year": p.start_year,
+        "start_month": p.start_month,
+        "finish_year": p.finish_year,
+        "finish_month": p.finish_month,
+        "total_investment": p.total_investment,
+        "planned_investment": p.planned_investment,
+        "social_share_pct": p.social_share_pct,
+        "social_capital": social_capital(p.total_investment, p.social_share_pct),
+        "status": p.status,
+    }
+
+
+def dumps_json(data: Any, indent: int | None = 2) -> str:
+    """JSON text with Decimals as exact numbers (``3460.44``, never via float) and Chinese as is.
+
+    The standard encoder can only write floats, so each Decimal is first replaced by a string
+    token carrying a per-call nonce, and the quoted tokens are then swapped for the digits.
+    """
+    nonce = uuid.uuid4().hex
+
+    def mark(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return f"{nonce}{fmt_wan(value)}"
+        if isinstance(value, dict):
+            return {k: mark(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [mark(v) for v in value]
+        return value
+
+    text = json.dumps(mark(data), ensure_ascii=False, indent=indent)
+    return re.sub(f'"{nonce}(-?[0-9.]+)"', r"\1", text)
+
+
+def to_json(records: Iterable[dict[str, Any]]) -> str:
+    return dumps_json(list(records)) + "\n"
+
+
+def csv_cell(value: Any) -> str:
+    """A record value as CSV text: money exact, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return fmt_wan(value)
+    return str(value)
+
+
+def write_csv(records: Iterable[dict[str, Any]], out: TextIO, keys: tuple[str, ...] = EXPORT_KEYS) -> None:
+    """RFC 4180 CSV (CRLF line ends, minimal quoting) with a header row of the record keys."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(keys)
+    for rec in records:
+        writer.writerow([csv_cell(rec.get(key)) for key in keys])
+
+
+def to_csv(records: Iterable[dict[str, Any]], keys: tuple[str, ...] = EXPORT_KEYS) -> str:
+    buffer = io.StringIO()
+    write_csv(records, buffer, keys)
+    return buffer.getvalue()

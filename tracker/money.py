@@ -1,0 +1,134 @@
+"""Exact amounts in 万元 and shares in percent.
+
+Money is never a float here. In Python an amount is a :class:`~decimal.Decimal` of 万元; in the
+database it is a whole number of *fen* (分, 0.01 yuan = 0.000001 万元), so that every sum the
+database computes is an exact integer sum. A social-capital share is a whole number of hundredths
+of a percent (9.24% is stored as 924).
+
+Why fen: the plan publishes 万元 to two decimals, a share to two decimals, and total × share then has
+six decimals of 万元 — exactly one fen. Monthly figures typed by an officer in 万元 with up to six
+decimals are therefore always representable.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+FEN_PER_WAN = 1_000_000
+"""How many fen (0.01 yuan) make one 万元."""
+
+BP_PER_PERCENT = 100
+"""A share is stored in hundredths of a percent."""
+
+MONEY_PLACES = 6
+SHARE_PLACES = 2
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+class MoneyError(ValueError):
+    """A text that should be an amount or a share is not one."""
+
+
+def parse_decimal(text: str, *, places: int, what: str = "amount") -> Decimal:
+    """Parse a plain decimal number (thousands separators allowed) with at most ``places`` decimals.
+
+    Rejects exponents, NaN and infinity: a figure typed by a person is digits and a point.
+    """
+    cleaned = text.strip().replace(",", "").replace("，", "")
+    if not _NUMBER.match(cleaned):
+        raise MoneyError(f"{what} {text!r} is not a number")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
+        raise MoneyError(f"{what} {text!r} is not a number") from exc
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise MoneyError(f"{what} {text!r} has more than {places} decimal places")
+    return value
+
+
+def parse_wan(text: str) -> Decimal:
+    """Parse an amount in 万元, e.g. ``"3460.44"``."""
+    return parse_decimal(text, places=MONEY_PLACES, what="amount")
+
+
+def parse_share(text: str) -> Decimal:
+    """Parse a share in percent, with or without the sign: ``"9.24%"`` → ``Decimal("9.24")``."""
+    raw = text.strip()
+    if raw.endswith(("%", "％")):
+        raw = raw[:-1]
+    return parse_decimal(raw, places=SHARE_PLACES, what="share")
+
+
+def wan_to_fen(amount: Decimal) -> int:
+    """万元 → integer fen; refuses an amount finer than a fen rather than rounding silently."""
+    fen = amount * FEN_PER_WAN
+    if fen != fen.to_integral_value():
+        raise MoneyError(f"amount {amount} is finer than one fen")
+    return int(fen)
+
+
+def fen_to_wan(fen: int) -> Decimal:
+    """Integer fen → :class:`Decimal` 万元, without trailing zeros (1500, 3460.44, 499.872912)."""
+    return normalise(Decimal(fen) / FEN_PER_WAN)
+
+
+def share_to_bp(share: Decimal) -> int:
+    """Percent → hundredths of a percent."""
+    bp = share * BP_PER_PERCENT
+    if bp != bp.to_integral_value():
+        raise MoneyError(f"share {share} is finer than 0.01%")
+    return int(bp)
+
+
+def bp_to_share(bp: int) -> Decimal:
+    """Hundredths of a percent → percent as :class:`Decimal` (924 → 9.24)."""
+    return normalise(Decimal(bp) / BP_PER_PERCENT)
+
+
+def normalise(value: Decimal) -> Decimal:
+    """Drop trailing zeros but never switch to exponent notation (``1500``, not ``1.5E+3``)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def round_fen(amount: Decimal) -> Decimal:
+    """Round an amount in 万元 to the fen (banker's rounding), for derived figures only."""
+    return normalise(amount.quantize(Decimal(1).scaleb(-MONEY_PLACES), rounding=ROUND_HALF_EVEN))
+
+
+def social_capital(total: Decimal | None, share: Decimal | None) -> Decimal | None:
+    """The social-capital part of a project: total × share / 100, exact to the fen."""
+    if total is None or share is None:
+        return None
+    return round_fen(total * share / 100)
+
+
+def fmt_wan(amount: Decimal | None) -> str:
+    """Plain text of an amount for people and CSV: exact, no exponent, no trailing zeros."""
+    if amount is None:
+        return ""
+    return format(normalise(amount), "f")
+
+
+def fmt_wan_grouped(amount: Decimal | None, places: int = 2) -> str:
+    """An amount for a terminal table: thousands separators, at least ``places`` decimals, exact.
+
+    Figures finer than ``places`` keep their extra digits rather than being rounded away.
+    """
+    if amount is None:
+        return ""
+    value = normalise(amount)
+    exponent = value.as_tuple().exponent
+    shown = max(places, -exponent if isinstance(exponent, int) else 0)
+    return f"{value:,.{shown}f}"
+
+
+def percent_of(part: Decimal, whole: Decimal, places: int = 2) -> Decimal | None:
+    """``part`` as a percentage of ``whole``, rounded half-even to ``places``; None when whole is 0."""
+    if not whole:
+        return None
+    return normalise((part * 100 / whole).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN))
