@@ -23,7 +23,8 @@ bench: $(STAMP)  ## the benchmarks whose figures are in the README
 	$(PY) bench/run.py
 
 data: $(STAMP)  ## regenerate data/xiangtan_projects.csv from the bundled plan text
-	$(PY) -m tracker --db sqlite:///:memory: export --format csv --output data/xiangtan_projects.csv
+	rm -f /tmp/tracker-data.db && $(PY) -m tracker --db /tmp/tracker-data.db init >/dev/null
+	$(PY) -m tracker --db /tmp/tracker-data.db export --format csv --no-bom --output data/xiangtan_projects.csv
 
 clean:
 	rm -rf $(VENV) tracker.db tracker.db-wal tracker.db-shm .pytest_cache

@@ -156,7 +156,7 @@ def check_value(dotted: str, value: Any, where: str = "configuration") -> Any:
     if allowed and value not in allowed:
         raise ConfigError(f"{where}: {dotted} must be one of {', '.join(allowed)}, not {value!r}")
     if dotted == "general.as_of" and value:
-        parse_date(value, dotted)
+        parse_date(value, f"{where}: {dotted}")
     return value
 
 
