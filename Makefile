@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench data clean
+.PHONY: run test bench data clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## open the TUI on the bundled data (tracker.db is created on first run)
 	$(VENV)/bin/tracker
 
-test: $(STAMP)  ## the whole test suite
+system-deps:  ## Debian packages the tests need (LibreOffice, PostgreSQL), installed when missing
+	bash scripts/system-deps.sh
+
+test: $(STAMP) system-deps  ## the whole test suite
 	$(PY) -m pytest -q
 
 bench: $(STAMP)  ## the benchmarks whose figures are in the README

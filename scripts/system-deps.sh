@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Debian packages some tests need: LibreOffice (the real client that must open our CSV/xlsx) and
+# PostgreSQL (the multi-office backend). Installed only when missing; needs root and apt-get.
+# `make test` runs this first, so a fresh machine (and CI) needs nothing else.
+set -euo pipefail
+
+missing=()
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "system-deps: please install the Debian packages: ${missing[*]}" >&2
+  exit 1
+fi
+echo "system-deps: installing ${missing[*]} (apt-get)" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
