@@ -16,13 +16,14 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, TextIO
 
-from tracker.money import fmt_wan, social_capital
+from tracker.money import fmt_wan, percent_of, social_capital
 from tracker.portfolio import ProjectRow
 
 EXPORT_KEYS: tuple[str, ...] = (
     "code", "plan", "category", "seq", "name", "nature", "owner", "district", "content", "note",
     "start_text", "finish_text", "start_year", "start_month", "finish_year", "finish_month",
     "total_investment", "planned_investment", "social_share_pct", "social_capital", "status",
+    "invested_to_date", "progress_pct", "last_report_month",
 )
 """The record keys, in order. New keys go at the end."""
 
@@ -52,6 +53,9 @@ def record(row: ProjectRow) -> dict[str, Any]:
         "social_share_pct": p.social_share_pct,
         "social_capital": social_capital(p.total_investment, p.social_share_pct),
         "status": p.status,
+        "invested_to_date": row.invested_to_date,
+        "progress_pct": percent_of(row.invested_to_date, p.total_investment),
+        "last_report_month": row.last_report_month,
     }
 
 
