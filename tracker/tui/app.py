@@ -1,0 +1,307 @@
+"""The officer's daily screen: the Textual application that ``tracker`` opens.
+
+The app owns what all views share — the database engine, the settings, the as-of date, the actor
+recorded in the audit log, the filter text, the interface language — and the app-wide keys. The
+views are Textual *modes* (each keeps its own screen stack, so a detail opened from the warnings
+stays in the warnings view): portfolio ``1``, rollups ``2``, warnings ``3``, timeline ``4``.
+
+Every change goes through the domain functions the CLI uses (``tracker.editing.edit_project``,
+``tracker.progress.record_progress``, ``tracker.history.undo_last``, ``tracker.views``,
+``tracker.config.update``): one transaction, audited, undoable, version-checked. Every binding has an
+``id``; ``[keys]`` in tracker.toml maps ids to other keys (``App.set_keymap``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from sqlalchemy.engine import Engine
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from tracker.config import Config, ConfigError, update
+from tracker.db import reading
+from tracker.tui import data
+from tracker.tui.i18n import LANGUAGES, other_language, translate
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from tracker.warnings import WarningSettings
+
+
+def _portfolio() -> Screen[Any]:
+    from tracker.tui.screens.portfolio import PortfolioScreen
+
+    return PortfolioScreen()
+
+
+def _rollups() -> Screen[Any]:
+    from tracker.tui.screens.rollups import RollupsScreen  # imports textual-plotext: only when opened
+
+    return RollupsScreen()
+
+
+def _warnings() -> Screen[Any]:
+    from tracker.tui.screens.warnings import WarningsScreen
+
+    return WarningsScreen()
+
+
+def _timeline() -> Screen[Any]:
+    from tracker.tui.screens.timeline import TimelineScreen
+
+    return TimelineScreen()
+
+
+VIEWS: tuple[str, ...] = ("portfolio", "rollups", "warnings", "timeline")
+
+
+class TrackerApp(App[None], inherit_bindings=False):
+    """The TUI. Build it with what the CLI resolved (``State``) and ``run()`` it."""
+
+    CSS_PATH = "app.tcss"
+    MODES: ClassVar[dict[str, Any]] = {
+        "portfolio": _portfolio,
+        "rollups": _rollups,
+        "warnings": _warnings,
+        "timeline": _timeline,
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("ctrl+q", "quit", "Quit", id="quit_now", show=False, priority=True),
+        Binding("ctrl+c", "help_quit", "Quit hint", id="quit_hint", show=False, system=True),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("ctrl+p", "command_palette", "Commands", id="palette", show=False, priority=True),
+        Binding("1", "show_view('portfolio')", "Projects", id="view_portfolio"),
+        Binding("2", "show_view('rollups')", "Rollups", id="view_rollups"),
+        Binding("3", "show_view('warnings')", "Warnings", id="view_warnings"),
+        Binding("4", "show_view('timeline')", "Timeline", id="view_timeline"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("l", "toggle_language", "zh/en", id="language"),
+    ]
+
+    def __init__(
+        self,
+        engine: Engine,
+        config: Config,
+        as_of: date,
+        actor: str,
+        *,
+        language: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.engine = engine
+        self.config = config
+        self.as_of = as_of
+        self.actor = actor
+        chosen = language or str(config.get("general.language"))
+        self.language = chosen if chosen in LANGUAGES else "zh"
+        self.filter_text = ""
+        self.data_generation = 0
+        """Rises on every change made from the TUI (and on a detected outside change): screens
+        showing an older generation reload when they are next shown."""
+        self.messages: list[str] = []
+        """What the app told the user, newest last (also shown as notifications)."""
+        self.keymap: dict[str, str] = dict(config.section("keys"))
+        self.started_at = time.perf_counter()
+        self.interactive_after: float | None = None
+        """Seconds from construction to the first page of projects on screen."""
+
+    # -- shared helpers --------------------------------------------------------------------
+
+    def t(self, key: str, **values: object) -> str:
+        return translate(self.language, key, **values)
+
+    def say(self, message: str, severity: str = "information") -> None:
+        """Tell the user something (a notification), and keep it in :attr:`messages`."""
+        self.messages.append(message)
+        self.notify(message, severity=severity)  # type: ignore[arg-type]
+
+    @cached_property
+    def warning_settings(self) -> WarningSettings:
+        from tracker.warnings import WarningSettings
+
+        return WarningSettings.from_config(self.config)
+
+    def query_for(self, filter_text: str, sort_text: str = "") -> data.Query:
+        """Filter and sort text → a query, by the CLI's parser (raises its ``FilterError``)."""
+        if not filter_text.strip() and not sort_text.strip():
+            return data.Query()
+        return data.build_query(
+            filter_text, sort_text, views=self.config.views, as_of=self.as_of, settings=self.warning_settings
+        )
+
+    def lights(self, session: Session, codes: list[str]) -> dict[str, str] | None:
+        """Worst warning per code for one page; None when the warning rules are not installed."""
+        try:
+            return data.lights(session, codes, self.as_of, self.warning_settings)
+        except ImportError:
+            return None
+
+    def data_changed(self) -> None:
+        """Something was written: every screen of the current view reloads now, the others when shown."""
+        from tracker.tui.screens.base import TrackerScreen
+
+        self.data_generation += 1
+        for screen in self.screen_stack:
+            if isinstance(screen, TrackerScreen):
+                screen.refresh_data()
+
+    def set_config(self, config: Config) -> None:
+        """Settings were written (a saved view, the language): use the new ones."""
+        self.config = config
+        self.__dict__.pop("warning_settings", None)
+
+    def first_page_shown(self) -> None:
+        """Called by the portfolio once its first page is drawn: the app is interactive."""
+        if self.interactive_after is None:
+            self.interactive_after = time.perf_counter() - self.started_at
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.title = self.t("app.title")
+        self._apply_keymap()
+        self.switch_mode("portfolio")
+
+    def _apply_keymap(self) -> None:
+        known = set(self.binding_ids())
+        unknown = sorted(set(self.keymap) - known)
+        if unknown:
+            self.say(self.t("app.unknown_key_ids", ids=", ".join(unknown)), "warning")
+        self.set_keymap({k: v for k, v in self.keymap.items() if k in known})
+
+    @classmethod
+    def binding_ids(cls) -> list[str]:
+        """Every binding id of the app and its screens and widgets (what ``[keys]`` may remap)."""
+        from tracker.tui.screens.help import all_bindings
+
+        return [binding.id for _, binding in all_bindings() if binding.id]
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_show_view(self, view: str) -> None:
+        if view in VIEWS and self.current_mode != view:
+            self.switch_mode(view)
+
+    def open_project(self, code: str) -> None:
+        from tracker.tui.screens.detail import DetailScreen
+
+        self.push_screen(DetailScreen(code))
+
+    def action_help(self) -> None:
+        from tracker.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_language(self) -> None:
+        self.set_language(other_language(self.language))
+
+    def set_language(self, language: str) -> None:
+        """Switch the interface language now and remember it in tracker.toml (general.language)."""
+        from tracker.tui.screens.base import TrackerScreen
+
+        self.language = language
+        self.title = self.t("app.title")
+        try:
+            self.set_config(update(self.config, "general.language", language))
+        except (ConfigError, OSError) as exc:
+            self.say(self.t("app.language_not_saved", error=exc), "warning")
+        else:
+            self.say(self.t("app.language_set"))
+        for screen in self.screen_stack:
+            if isinstance(screen, TrackerScreen):
+                self.run_worker(screen.apply_language(), group="language")
+            else:
+                self.run_worker(screen.recompose(), group="language")
+        self.refresh_bindings()
+
+    def action_undo(self) -> None:
+        from tracker.tui.screens.confirm import ConfirmScreen
+
+        try:
+            summary = self._last_operation_summary()
+        except ImportError as exc:
+            self.say(self.t("app.not_available", module=exc.name or "tracker.history"), "warning")
+            return
+        if summary is None:
+            self.say(self.t("undo.nothing"), "warning")
+            return
+        self.push_screen(
+            ConfirmScreen(self.t("undo.title"), self.t("undo.confirm", summary=summary)),
+            self._undo_confirmed,
+        )
+
+    def _last_operation_summary(self) -> str | None:
+        from tracker.history import undoable
+
+        with reading(self.engine) as session:
+            operation = undoable(session)
+        return None if operation is None else operation.summary
+
+    def _undo_confirmed(self, confirmed: bool | None) -> None:
+        if not confirmed:
+            return
+        from tracker.history import UndoError, undo_last
+
+        try:
+            result = undo_last(self.engine, self.actor)
+        except UndoError as exc:
+            self.say(self.t("undo.failed", error=exc), "error")
+            return
+        self.say(self.t("undo.done", summary=result.summary))
+        self.data_changed()
+
+    def action_choose_view(self) -> None:
+        from tracker.tui.screens.view_picker import ViewPickerScreen
+
+        self.push_screen(ViewPickerScreen(self.config.views), self._view_chosen)
+
+    def _view_chosen(self, name: str | None) -> None:
+        if name:
+            self.apply_filter(f"@{name}")
+
+    def apply_filter(self, text: str) -> None:
+        """Set the shared filter and show it in the current view."""
+        from tracker.tui.screens.base import FilteredScreen
+
+        self.filter_text = text
+        screen = self.screen
+        if isinstance(screen, FilteredScreen):
+            screen.filter_bar().input.value = text
+            screen.refresh_data()
+
+    def action_save_view(self) -> None:
+        from tracker.tui.screens.save_view import SaveViewScreen
+
+        if not self.filter_text.strip():
+            self.say(self.t("views.empty_filter"), "warning")
+            return
+        self.push_screen(SaveViewScreen(self.filter_text))
+
+    def action_clear_filter(self) -> None:
+        self.apply_filter("")
+
+    # -- command palette -------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        t = self.t
+        yield SystemCommand(t("view.portfolio"), t("cmd.portfolio"), lambda: self.action_show_view("portfolio"))
+        yield SystemCommand(t("view.rollups"), t("cmd.rollups"), lambda: self.action_show_view("rollups"))
+        yield SystemCommand(t("view.warnings"), t("cmd.warnings"), lambda: self.action_show_view("warnings"))
+        yield SystemCommand(t("view.timeline"), t("cmd.timeline"), lambda: self.action_show_view("timeline"))
+        yield SystemCommand(t("key.choose_view"), t("cmd.choose_view"), self.action_choose_view)
+        yield SystemCommand(t("key.save_view"), t("cmd.save_view"), self.action_save_view)
+        yield SystemCommand(t("filter.label"), t("cmd.clear_filter"), self.action_clear_filter)
+        yield SystemCommand(t("key.undo"), t("cmd.undo"), self.action_undo)
+        yield SystemCommand(t("key.language"), t("cmd.language"), self.action_toggle_language)
+        yield SystemCommand(t("key.help"), t("cmd.help"), self.action_help)
+        yield from super().get_system_commands(screen)

@@ -1,0 +1,161 @@
+"""The TUI's reads: a page of projects, the totals of what is shown, the lights of a page, the
+source lines of a project — all through the domain's own queries, never a second copy of them.
+
+Why this module exists: the screens must stay thin, and everything here is plain Python over
+SQLAlchemy (no Textual import), so it can be tested and timed on its own. Every list the TUI shows
+is a :class:`Query` — the WHERE built from the filter text by :mod:`tracker.filters` (the CLI's
+parser) and an ORDER BY from :func:`tracker.filters.parse_sort` — fed to
+:func:`tracker.portfolio.rows` with LIMIT/OFFSET a page at a time, so a screen holding a
+province's million projects only ever has the rows it has scrolled past in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, func
+from sqlmodel import Session, select
+
+from tracker.models import Project, WanYuan
+from tracker.portfolio import ProjectRow, project_query, rows
+
+if TYPE_CHECKING:
+    from tracker.warnings import WarningItem, WarningSettings
+
+PAGE_SIZE = 100
+"""Rows fetched per page; a screen asks for the next page when the cursor or the scroll nears the
+end of what it has."""
+
+SEVERITY_RANK = {"red": 2, "yellow": 1}
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a list shows: the filter's WHERE (None = everything) and the sort's ORDER BY."""
+
+    where: ColumnElement[bool] | None = None
+    order_by: Sequence[Any] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Count and sums of the projects a query selects, computed by the database (exact fen)."""
+
+    count: int
+    total: Decimal
+    planned: Decimal
+
+
+def build_query(
+    filter_text: str,
+    sort_text: str,
+    *,
+    views: Mapping[str, str],
+    as_of: date,
+    settings: WarningSettings,
+) -> Query:
+    """Filter and sort text → :class:`Query`, through the CLI's parser; raises ``FilterError``."""
+    from tracker.filters import parse_sort, where_clause
+
+    where = where_clause(filter_text, views=views, as_of=as_of, settings=settings)
+    order = parse_sort(sort_text) if sort_text.strip() else []
+    return Query(where, tuple(order))
+
+
+def totals(session: Session, where: ColumnElement[bool] | None) -> Totals:
+    """One aggregate over the same select the table pages through."""
+    shown = project_query(where).subquery()
+    query = select(
+        func.count(),
+        func.coalesce(func.sum(shown.c.total_investment), 0, type_=WanYuan()),
+        func.coalesce(func.sum(shown.c.planned_investment), 0, type_=WanYuan()),
+    )
+    count, total, planned = session.exec(query).one()  # type: ignore[call-overload]
+    return Totals(int(count), total, planned)
+
+
+def page(session: Session, query: Query, offset: int, limit: int = PAGE_SIZE) -> list[ProjectRow]:
+    """Rows ``offset`` … ``offset + limit`` of ``query`` in its order."""
+    return rows(session, query.where, list(query.order_by), limit=limit, offset=offset)
+
+
+def year_span(session: Session, where: ColumnElement[bool] | None, plan_years: tuple[int, int]) -> tuple[int, int]:
+    """The calendar years a timeline must show: the plan period widened to every shown project."""
+    shown = project_query(where).subquery()
+    first, last = session.exec(select(func.min(shown.c.start_year), func.max(shown.c.finish_year))).one()  # type: ignore[call-overload]
+    lo, hi = plan_years
+    return (min(lo, first) if first is not None else lo, max(hi, last) if last is not None else hi)
+
+
+def plan_years(session: Session) -> tuple[int, int]:
+    """The period of the imported plans (2021–2025 for the bundled one)."""
+    from tracker.models import Plan
+
+    lo, hi = session.exec(select(func.min(Plan.period_start), func.max(Plan.period_end))).one()  # type: ignore[call-overload]
+    if lo is None or hi is None:
+        today = date.today().year
+        return today, today
+    return int(lo), int(hi)
+
+
+def warnings_for(
+    session: Session,
+    as_of: date,
+    settings: WarningSettings,
+    where: ColumnElement[bool] | None = None,
+) -> list[WarningItem]:
+    """The warnings (:func:`tracker.warnings.evaluate`), red before yellow, then by code order."""
+    from tracker.warnings import evaluate
+
+    items = evaluate(session, as_of, settings, where)
+    return sorted(items, key=lambda item: -SEVERITY_RANK.get(item.severity, 0))
+
+
+def lights(session: Session, codes: Iterable[str], as_of: date, settings: WarningSettings) -> dict[str, str]:
+    """The worst warning per project code, for one page of a table (others are green)."""
+    from tracker.warnings import evaluate, worst_by_code
+
+    wanted = list(codes)
+    if not wanted:
+        return {}
+    return worst_by_code(evaluate(session, as_of, settings, Project.code.in_(wanted)))  # type: ignore[attr-defined]
+
+
+def source_document_path(document: str) -> Path | None:
+    """Where the published text a plan was imported from can be read, if it is at hand.
+
+    The database keeps the document's name; the bundled plan is found in the package data, and a
+    path that exists (absolute, or relative to the working folder) is used as it is.
+    """
+    from tracker.paths import bundled_plan
+
+    try:
+        bundled = bundled_plan()
+    except FileNotFoundError:
+        bundled = None
+    if bundled is not None and document == bundled.name:
+        return bundled
+    candidate = Path(document)
+    return candidate if candidate.is_file() else None
+
+
+def source_lines(document: str, first: int, last: int) -> list[tuple[int, str]] | None:
+    """The non-blank lines ``first``–``last`` of the source document, numbered; an empty cell (the
+    plan prints a no-break space) is shown as ``·``. None when the document is not at hand."""
+    path = source_document_path(document)
+    if path is None:
+        return None
+    lines: list[tuple[int, str]] = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if number > last:
+                break
+            if number >= first and line.strip("\r\n"):
+                text = line.rstrip("\r\n")
+                lines.append((number, "·" if not text.strip() else text))
+    return lines

@@ -1,0 +1,122 @@
+"""How one value looks in a table cell: exact money, shares, statuses, the warning light, the
+construction years and the timeline bar. Pure functions returning Rich ``Text``.
+
+Kept apart from the widgets so that every view formats a figure the same way, and so the
+formatting is testable without running an app. Money is formatted from ``Decimal`` by
+:func:`tracker.money.fmt_wan_grouped` (exact, no float anywhere); the timeline's geometry is
+integer month arithmetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from rich.text import Text
+
+from tracker.money import fmt_wan_grouped
+from tracker.schedule import month_index
+
+LIGHT_STYLES: dict[str, str] = {"red": "bold red", "yellow": "bold yellow", "green": "green"}
+LIGHT_GLYPH = "●"
+
+
+def money(amount: Decimal | None) -> Text:
+    """An amount in 万元, grouped, right-aligned, exact (``3,460.44``)."""
+    return Text(fmt_wan_grouped(amount), justify="right", no_wrap=True)
+
+
+def share(pct: Decimal | None) -> Text:
+    """A share in percent as published (``9.24``), blank when the plan gave none."""
+    return Text("" if pct is None else format(pct, "f"), justify="right", no_wrap=True)
+
+
+def count(n: int) -> Text:
+    return Text(f"{n:,}", justify="right", no_wrap=True)
+
+
+def light(severity: str | None) -> Text:
+    """The red/yellow/green light; ``None`` (no warning) is green."""
+    level = severity or "green"
+    return Text(LIGHT_GLYPH, style=LIGHT_STYLES.get(level, ""), justify="center", no_wrap=True)
+
+
+def point(year: int | None, month: int | None) -> str:
+    """``2021`` or ``2021.8`` (the plan's own way of writing a month)."""
+    if year is None:
+        return ""
+    return f"{year}.{month}" if month else str(year)
+
+
+def years(start_year: int | None, start_month: int | None, finish_year: int | None, finish_month: int | None) -> str:
+    """The construction period as read from the plan: ``2021–2023``, ``2021.1–2021.8``."""
+    start, finish = point(start_year, start_month), point(finish_year, finish_month)
+    if start == finish:
+        return start
+    return f"{start}–{finish}"
+
+
+def clipped(text: str | None, style: str = "") -> Text:
+    """A text cell that never wraps (the column width crops it with an ellipsis)."""
+    return Text(text or "", style=style, no_wrap=True, overflow="ellipsis")
+
+
+@dataclass(frozen=True)
+class Axis:
+    """The months a timeline spans, drawn ``width`` cells wide.
+
+    Cell ``i`` covers months ``[i*months//width, (i+1)*months//width)`` of the span, so the
+    geometry is exact integer arithmetic and every month belongs to exactly one cell when the
+    timeline is at least as wide as the span is long.
+    """
+
+    first_year: int
+    last_year: int
+    width: int
+
+    @property
+    def months(self) -> int:
+        return (self.last_year - self.first_year + 1) * 12
+
+    def cell_of(self, year: int, month: int) -> int:
+        """The cell holding a month (clamped to the axis)."""
+        offset = month_index(year, month) - month_index(self.first_year, 1)
+        offset = min(max(offset, 0), self.months - 1)
+        return offset * self.width // self.months
+
+    def header(self) -> Text:
+        """Year labels placed at the cell where each year's January falls."""
+        cells = [" "] * self.width
+        for year in range(self.first_year, self.last_year + 1):
+            at = self.cell_of(year, 1)
+            label = str(year)
+            if at + len(label) <= self.width:
+                cells[at : at + len(label)] = list(label)
+        return Text("".join(cells), no_wrap=True)
+
+
+def timeline_bar(
+    axis: Axis,
+    start: tuple[int, int | None],
+    finish: tuple[int, int | None],
+    as_of: date,
+    severity: str | None,
+) -> Text:
+    """One project's construction period on ``axis``: ``█`` up to the as-of month, ``▒`` after it,
+    and ``│`` in the as-of cell. Coloured like the project's warning light."""
+    first = axis.cell_of(start[0], start[1] or 1)
+    last = axis.cell_of(finish[0], finish[1] or 12)
+    now = axis.cell_of(as_of.year, as_of.month)
+    in_axis = axis.first_year <= as_of.year <= axis.last_year
+    colour = LIGHT_STYLES.get(severity or "green", "")
+    bar = Text(no_wrap=True)
+    for cell in range(axis.width):
+        elapsed = cell < now if in_axis else as_of.year > axis.last_year
+        if in_axis and cell == now:
+            bar.append("│", style="bold magenta")
+        elif first <= cell <= last:
+            bar.append("█" if elapsed else "▒", style=colour)
+        else:
+            bar.append("·", style="dim")
+    return bar

@@ -1,0 +1,125 @@
+"""What every screen of the app shares: the language, staying fresh, and (for the list views) the
+filter bar.
+
+A screen is *stale* when the interface language changed or the data changed (an edit, a month's
+progress, an undo — the app counts them in ``data_generation``) since it last drew itself; it
+redraws when it becomes visible again, so screens hidden in other views never do work nobody sees.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.screen import Screen
+
+from tracker.tui.i18n import translate
+from tracker.tui.widgets.filter_bar import FilterBar
+
+if TYPE_CHECKING:
+    from tracker.tui.app import TrackerApp
+    from tracker.tui.data import Query
+
+
+class TrackerScreen(Screen[None]):
+    """A full screen of the app; subclasses implement :meth:`reload` (and may override ``compose``)."""
+
+    VIEW: str = ""
+    """The i18n key of the view's name, shown in the header."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._language: str | None = None
+        self._generation = -1
+
+    @property
+    def tracker(self) -> TrackerApp:
+        return cast("TrackerApp", self.app)
+
+    def t(self, key: str, **values: object) -> str:
+        return translate(self.tracker.language, key, **values)
+
+    def on_mount(self) -> None:
+        self._set_titles()
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        if self._language is None:
+            return  # not drawn yet: on_mount will
+        if self._language != self.tracker.language:
+            self.run_worker(self.apply_language(), exclusive=True, group="language")
+        elif self._generation != self.tracker.data_generation:
+            self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Reload from the database and remember which data generation is shown."""
+        self._language = self.tracker.language
+        self._generation = self.tracker.data_generation
+        self.reload()
+
+    async def apply_language(self) -> None:
+        """Redraw every label in the current language (compose again, then reload the data)."""
+        await self.recompose()
+        self._set_titles()
+        self.refresh_data()
+
+    def _set_titles(self) -> None:
+        self.title = self.t("app.title")
+        parts = [self.t(self.VIEW)] if self.VIEW else []
+        parts.append(self.t("app.as_of", date=self.tracker.as_of.isoformat()))
+        self.sub_title = " · ".join(parts)
+
+    def reload(self) -> None:
+        """Read what the screen shows from the database."""
+
+
+class FilteredScreen(TrackerScreen):
+    """A list view with the filter bar; the filter text is shared by every view of the app."""
+
+    _shown_filter: str | None = None
+
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    def current_query(self, sort_text: str = "") -> Query | None:
+        """The app's filter as a query; on bad syntax show the caret message and return None."""
+        from tracker.tui.data import Query
+
+        text = self.tracker.filter_text
+        try:
+            query = self.tracker.query_for(text, sort_text)
+        except ImportError as exc:  # the filter language is not installed: show everything
+            self.filter_bar().show_error(self.t("app.not_available", module=exc.name or "tracker.filters"))
+            return Query()
+        except ValueError as exc:  # FilterError is a ValueError with .caret(text)
+            caret = getattr(exc, "caret", None)
+            self.filter_bar().show_error(caret(text) if callable(caret) else str(exc))
+            return None
+        self.filter_bar().clear_error()
+        return query
+
+    def action_focus_filter(self) -> None:
+        self.filter_bar().input.focus()
+
+    @on(FilterBar.Changed)
+    def _filter_changed(self, event: FilterBar.Changed) -> None:
+        event.stop()
+        if event.text == self._shown_filter and self._generation == self.tracker.data_generation:
+            return
+        self.tracker.filter_text = event.text
+        self.refresh_data()
+
+    @on(FilterBar.Done)
+    def _filter_done(self, event: FilterBar.Done) -> None:
+        event.stop()
+        self.focus_main()
+
+    def focus_main(self) -> None:
+        """Put the focus on the screen's list."""
+
+    def refresh_data(self) -> None:
+        bar = self.filter_bar()
+        if bar.text != self.tracker.filter_text:  # changed in another view
+            bar.input.value = self.tracker.filter_text
+        self._shown_filter = self.tracker.filter_text
+        super().refresh_data()

@@ -1,0 +1,194 @@
+"""The portfolio: every project the filter selects, a page at a time, sortable by any column.
+
+Sorting is the filter language's ``--sort`` (``tracker.filters.parse_sort``) turned into ORDER BY;
+the light of each row is the worst of its warnings (``tracker.warnings``), evaluated for the page
+being loaded only. The summary line is one SQL aggregate over the same WHERE.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Header
+
+from tracker.db import reading
+from tracker.portfolio import ProjectRow
+from tracker.tui import data, render
+from tracker.tui.i18n import status_label
+from tracker.tui.screens.base import FilteredScreen
+from tracker.tui.widgets.filter_bar import FilterBar
+from tracker.tui.widgets.key_bar import KeyBar
+from tracker.tui.widgets.project_table import Column, ProjectTable, Row
+from tracker.tui.widgets.summary_bar import SummaryBar
+
+SORT_FIELDS: dict[str, str] = {
+    "code": "code",
+    "name": "name",
+    "category": "category",
+    "district": "district",
+    "years": "start",
+    "total": "total",
+    "planned": "planned",
+    "share": "share",
+    "status": "status",
+}
+"""Table column → the filter language's sort field (``tracker list --sort``)."""
+
+COLUMNS: tuple[tuple[str, int | None], ...] = (
+    ("light", 4),
+    ("code", 5),
+    ("name", 34),
+    ("category", 16),
+    ("district", 10),
+    ("years", 13),
+    ("total", 12),
+    ("planned", 14),
+    ("share", 9),
+    ("status", 8),
+)
+"""Column key and width in cells (Chinese characters are two cells wide; Rich measures them)."""
+
+
+class PortfolioScreen(FilteredScreen):
+    CSS_PATH = "portfolio.tcss"
+    AUTO_FOCUS = "#projects"
+    VIEW = "view.portfolio"
+
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter", id="focus_filter"),
+        Binding("s", "sort", "Sort", id="sort"),
+        Binding("v", "choose_view", "Views", id="choose_view"),
+        Binding("V", "save_view", "Save view", id="save_view"),
+        Binding("enter", "open", "Open", id="open"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort_column: str | None = None
+        self.descending = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield FilterBar(self.tracker.filter_text, id="filter")
+        yield ProjectTable(id="projects", page_size=data.PAGE_SIZE)
+        yield SummaryBar(id="summary")
+        yield KeyBar()
+
+    @property
+    def table(self) -> ProjectTable:
+        return self.query_one("#projects", ProjectTable)
+
+    def focus_main(self) -> None:
+        self.table.focus()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    @property
+    def sort_text(self) -> str:
+        """The current sort in the filter language's sort syntax (``-total``)."""
+        if self.sort_column is None:
+            return ""
+        return ("-" if self.descending else "") + SORT_FIELDS[self.sort_column]
+
+    def reload(self) -> None:
+        query = self.current_query(self.sort_text)
+        if query is None:
+            return  # bad filter: the caret message is shown, the last good result stays
+        with reading(self.tracker.engine) as session:
+            totals = data.totals(session, query.where)
+        table = self.table
+        table.show(self.columns(), lambda offset, limit: self.fetch(query, offset, limit), totals.count, keep=table.current_code)
+        self.query_one(SummaryBar).show(totals, table.loaded, self.sort_caption())
+
+    def columns(self) -> list[Column]:
+        result = []
+        for key, width in COLUMNS:
+            label = Text(self.t(f"col.{key}"))
+            if key == self.sort_column:
+                label.append(" ▼" if self.descending else " ▲", style="bold")
+            if key in ("total", "planned", "share"):
+                label.justify = "right"
+            result.append(Column(key, label, width))
+        return result
+
+    def sort_caption(self) -> str:
+        if self.sort_column is None:
+            column, arrow = self.t("portfolio.published_order"), ""
+        else:
+            column, arrow = self.t(f"col.{self.sort_column}"), " ▼" if self.descending else " ▲"
+        return self.t("portfolio.sorted_by", column=column, arrow=arrow)
+
+    def fetch(self, query: data.Query, offset: int, limit: int) -> list[Row]:
+        with reading(self.tracker.engine) as session:
+            rows = data.page(session, query, offset, limit)
+            lights = self.tracker.lights(session, [r.project.code for r in rows])
+        return [(r.project.code, self.cells(r, lights)) for r in rows]
+
+    def cells(self, row: ProjectRow, lights: dict[str, str] | None) -> list[Any]:
+        p = row.project
+        return [
+            render.light(lights.get(p.code)) if lights is not None else Text("·", justify="center"),
+            p.code,
+            render.clipped(p.name),
+            render.clipped(row.category),
+            render.clipped(p.district or ""),
+            render.years(p.start_year, p.start_month, p.finish_year, p.finish_month),
+            render.money(p.total_investment),
+            render.money(p.planned_investment),
+            render.share(p.social_share_pct),
+            status_label(self.tracker.language, p.status),
+        ]
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def sort_by(self, column: str | None) -> None:
+        """Sort by ``column`` (None: published order); the same column again reverses it."""
+        if column is None:
+            self.sort_column, self.descending = None, False
+        elif column == self.sort_column:
+            self.descending = not self.descending
+        else:
+            self.sort_column, self.descending = column, False
+        self.refresh_data()
+
+    def action_sort(self) -> None:
+        from tracker.tui.screens.sort import SortScreen
+
+        choices = [(key, self.t(f"col.{key}")) for key, _ in COLUMNS if key in SORT_FIELDS]
+        current = (self.sort_column, self.descending)
+        self.app.push_screen(SortScreen(choices, current), self._sort_chosen)
+
+    def _sort_chosen(self, choice: str | None) -> None:
+        if choice is not None:
+            self.sort_by(choice or None)
+
+    @on(DataTable.HeaderSelected, "#projects")
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        key = event.column_key.value
+        if key in SORT_FIELDS:
+            self.sort_by(key)
+
+    @on(DataTable.RowSelected, "#projects")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.tracker.open_project(event.row_key.value)
+
+    def action_open(self) -> None:
+        code = self.table.current_code
+        if code:
+            self.tracker.open_project(code)
+
+    def action_choose_view(self) -> None:
+        self.tracker.action_choose_view()
+
+    def action_save_view(self) -> None:
+        self.tracker.action_save_view()
+
+    @on(ProjectTable.RowHighlighted, "#projects")
+    def _paged(self, event: DataTable.RowHighlighted) -> None:
+        """Keep the 'rows loaded' figure in the summary line in step with paging."""
+        self.query_one(SummaryBar).set_loaded(self.table.loaded)

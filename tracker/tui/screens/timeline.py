@@ -1,0 +1,118 @@
+"""One bar per project across the plan's years, the as-of date marked, paged like the portfolio.
+
+The bars are drawn by :func:`tracker.tui.render.timeline_bar` with integer month arithmetic; the
+column header is the year axis. Filtered by the shared filter; in published order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Header, Static
+from textual import on
+
+from tracker.db import reading
+from tracker.portfolio import ProjectRow
+from tracker.tui import data, render
+from tracker.tui.screens.base import FilteredScreen
+from tracker.tui.widgets.filter_bar import FilterBar
+from tracker.tui.widgets.key_bar import KeyBar
+from tracker.tui.widgets.project_table import Column, ProjectTable, Row
+from tracker.tui.widgets.summary_bar import SummaryBar
+
+FIXED_WIDTH = 4 + 5 + 24 + 2 * 4 + 2
+"""Cells taken by the light, code and name columns and the cell padding, beside the bar."""
+
+
+class TimelineScreen(FilteredScreen):
+    CSS_PATH = "timeline.tcss"
+    AUTO_FOCUS = "#timeline"
+    VIEW = "view.timeline"
+
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter", id="focus_filter"),
+        Binding("enter", "open", "Open", id="open"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.axis: render.Axis | None = None
+        self._width = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield FilterBar(self.tracker.filter_text, id="filter")
+        yield Static("", id="timeline-legend", markup=False)
+        yield ProjectTable(id="timeline", page_size=data.PAGE_SIZE)
+        yield SummaryBar(id="summary")
+        yield KeyBar()
+
+    @property
+    def table(self) -> ProjectTable:
+        return self.query_one("#timeline", ProjectTable)
+
+    def focus_main(self) -> None:
+        self.table.focus()
+
+    def bar_width(self) -> int:
+        return max(24, self.app.size.width - FIXED_WIDTH - 2)
+
+    def reload(self) -> None:
+        query = self.current_query()
+        if query is None:
+            return
+        app = self.tracker
+        with reading(app.engine) as session:
+            totals = data.totals(session, query.where)
+            first, last = data.year_span(session, query.where, data.plan_years(session))
+        self._width = self.bar_width()
+        self.axis = render.Axis(first, last, self._width)
+        columns = [
+            Column("light", self.t("col.light"), 4),
+            Column("code", self.t("col.code"), 5),
+            Column("name", self.t("col.name"), 24),
+            Column("bar", self.axis.header(), self._width),
+        ]
+        table = self.table
+        table.show(columns, lambda offset, limit: self.fetch(query, offset, limit), totals.count, keep=table.current_code)
+        self.query_one("#timeline-legend", Static).update(self.t("timeline.legend", date=app.as_of.isoformat()))
+        self.query_one(SummaryBar).show(totals, table.loaded)
+
+    def fetch(self, query: data.Query, offset: int, limit: int) -> list[Row]:
+        with reading(self.tracker.engine) as session:
+            rows = data.page(session, query, offset, limit)
+            lights = self.tracker.lights(session, [r.project.code for r in rows])
+        return [(r.project.code, self.cells(r, lights)) for r in rows]
+
+    def cells(self, row: ProjectRow, lights: dict[str, str] | None) -> list[Any]:
+        p = row.project
+        severity = (lights or {}).get(p.code)
+        assert self.axis is not None
+        if p.start_year is None or p.finish_year is None:
+            bar = render.clipped("")
+        else:
+            bar = render.timeline_bar(
+                self.axis, (p.start_year, p.start_month), (p.finish_year, p.finish_month), self.tracker.as_of, severity
+            )
+        return [render.light(severity), p.code, render.clipped(p.name), bar]
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._width and self.bar_width() != self._width:
+            self.refresh_data()
+
+    @on(DataTable.RowSelected, "#timeline")
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.tracker.open_project(event.row_key.value)
+
+    @on(DataTable.RowHighlighted, "#timeline")
+    def _paged(self) -> None:
+        self.query_one(SummaryBar).set_loaded(self.table.loaded)
+
+    def action_open(self) -> None:
+        code = self.table.current_code
+        if code:
+            self.tracker.open_project(code)

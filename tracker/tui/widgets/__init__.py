@@ -1,0 +1,1 @@
+"""One module per widget; a widget with styles reads its .tcss beside it into DEFAULT_CSS."""

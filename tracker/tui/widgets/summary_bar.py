@@ -1,0 +1,47 @@
+"""The line under a list: how many projects the filter selects and what they cost, in total.
+
+The figures come from one SQL aggregate over the same WHERE as the list (``tracker.tui.data.totals``),
+never from summing the rows loaded so far, so they are right however little has been scrolled.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from tracker.money import fmt_wan_grouped
+from tracker.tui.data import Totals
+from tracker.tui.i18n import tr
+from tracker.tui.styles import tcss
+
+
+class SummaryBar(Static):
+    DEFAULT_CSS = tcss(__file__)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self._totals: Totals | None = None
+        self._loaded = 0
+        self._extra = ""
+
+    def show(self, totals: Totals, loaded: int, extra: str = "") -> None:
+        """Show ``totals`` (of everything the filter selects) and how many rows are loaded."""
+        self._totals, self._loaded, self._extra = totals, loaded, extra
+        self._draw()
+
+    def set_loaded(self, loaded: int) -> None:
+        if loaded != self._loaded and self._totals is not None:
+            self._loaded = loaded
+            self._draw()
+
+    def _draw(self) -> None:
+        totals, loaded, extra = self._totals, self._loaded, self._extra
+        assert totals is not None
+        text = tr(
+            self,
+            "portfolio.summary",
+            count=f"{totals.count:,}",
+            total=fmt_wan_grouped(totals.total),
+            planned=fmt_wan_grouped(totals.planned),
+            loaded=f"{loaded:,}",
+        )
+        self.update(f"{text} · {extra}" if extra else text)
