@@ -1,3 +1,291 @@
-"""tracker rollup, warnings, view, config (issue 4)."""
+"""``tracker rollup``, ``tracker warnings``, ``tracker view save|list|delete``, ``tracker config get|set``.
+
+Thin faces over :mod:`tracker.rollups`, :mod:`tracker.warnings`, :mod:`tracker.views` and
+:mod:`tracker.config`: parse the options, call the domain, print.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from tracker.cli.app import EXIT_FINDINGS, app, fail, state
+from tracker.cli.output import console, print_json
+from tracker.cli.query import FILTER_COMMAND, FilterWords, choose_format, compile_filter, status_label
+
+if TYPE_CHECKING:
+    from tracker.rollups import RollupRow
+    from tracker.warnings import WarningItem
+
+# --------------------------------------------------------------------------------------------
+# rollup
+
+
+@app.command("rollup", context_settings=FILTER_COMMAND)
+def rollup_command(
+    ctx: typer.Context,
+    words: FilterWords = None,
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", help="Dimension: category, district, year, nature, status or owner (give twice to nest)."),
+    ] = None,
+    spread: Annotated[
+        str | None, typer.Option("--spread", help="Year spread: even, front or back (default rollup.year_spread).")
+    ] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="table, csv or json (default: table on a terminal, csv on a pipe).")] = None,
+) -> None:
+    """Sum the projects matching FILTER by one or two dimensions, with subtotals and a grand total."""
+    from tracker.db import reading
+    from tracker.rollups import RollupError, rollup
+
+    st = state(ctx)
+    fmt = choose_format(fmt, ("table", "csv", "json"), "csv")
+    dims = by or ["category"]
+    rule = spread or st.config.get("rollup.year_spread")
+    where = compile_filter(st, words)
+    engine = st.engine()
+    try:
+        with reading(engine) as session:
+            rows = rollup(session, dims, where, spread=rule, as_of=st.as_of)
+    except RollupError as exc:
+        fail(str(exc))
+    if fmt == "json":
+        from tracker.rollups import row_dict
+
+        print_json([row_dict(r, dims) for r in rows])
+    elif fmt == "csv":
+        typer.echo(rollup_csv(rows, dims), nl=False)
+    else:
+        print_rollup(rows, dims, rule)
+
+
+ROLLUP_FIGURES = ("count", "total", "planned", "social_capital", "invested", "invested_pct")
+
+
+def rollup_csv(rows: list[RollupRow], dims: list[str]) -> str:
+    """CSV keeping the hierarchy: path (joined by " / "), one column per dimension, level, is_subtotal, figures."""
+    import csv
+    import io
+
+    from tracker.export import csv_cell
+    from tracker.rollups import row_dict
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["path", *dims, "level", "is_subtotal", *ROLLUP_FIGURES])
+    for row in rows:
+        rec = row_dict(row, dims)
+        writer.writerow([
+            " / ".join(row.path),
+            *(csv_cell(rec[d]) for d in dims),
+            row.level,
+            "true" if row.is_subtotal else "false",
+            *(csv_cell(rec[f]) for f in ROLLUP_FIGURES),
+        ])
+    return out.getvalue()
+
+
+def print_rollup(rows: list[RollupRow], dims: list[str], rule: str) -> None:
+    from rich.table import Table
+
+    from tracker.money import fmt_wan_grouped
+
+    with_progress = any(r.invested for r in rows)
+    caption = "万元; social capital = total × share"
+    if "year" in dims:
+        caption += f"; year: each project's figures spread {rule} over its construction years, count = projects active"
+    table = Table(caption=caption, caption_justify="left")
+    table.add_column(" / ".join(dims))
+    for name in ("projects", "total", "planned", "social capital", *(("invested", "% of total") if with_progress else ())):
+        table.add_column(name, justify="right")
+    for row in rows:
+        label = "Total" if not row.path else row.path[-1]
+        if row.path and dims[len(row.path) - 1] == "status":
+            label = f"{status_label(label)} {label}"
+        cells = [
+            "  " * max(0, row.level - 1) + label,
+            str(row.count),
+            fmt_wan_grouped(row.total),
+            fmt_wan_grouped(row.planned),
+            fmt_wan_grouped(row.social_capital),
+        ]
+        if with_progress:
+            cells += [fmt_wan_grouped(row.invested), "" if row.invested_pct is None else f"{row.invested_pct}%"]
+        table.add_row(*cells, style="bold" if row.is_subtotal else None, end_section=row.level == 0)
+    console().print(table)
+
+
+# --------------------------------------------------------------------------------------------
+# warnings
+
+
+@app.command("warnings", context_settings=FILTER_COMMAND)
+def warnings_command(
+    ctx: typer.Context,
+    words: FilterWords = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="table or json (default: table).")] = None,
+) -> None:
+    """What is late as of --as-of (default today): overdue, late_start, due_soon, lagging, stale.
+
+    Exit status 1 when there is at least one warning, 0 when there is none.
+    """
+    from tracker.db import reading
+    from tracker.warnings import WarningSettings, counts, evaluate
+
+    st = state(ctx)
+    fmt = fmt or "table"
+    if fmt not in ("table", "json"):
+        fail(f"--format must be table or json, not {fmt!r}")
+    where = compile_filter(st, words)
+    settings = WarningSettings.from_config(st.config)
+    engine = st.engine()
+    with reading(engine) as session:
+        items = evaluate(session, st.as_of, settings, where)
+    if fmt == "json":
+        print_json({
+            "as_of": st.as_of.isoformat(),
+            "counts": counts(items),
+            "items": [item.as_dict() for item in items],
+        })
+    else:
+        print_warnings(items, st.as_of.isoformat())
+    if items:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def print_warnings(items: list[WarningItem], as_of: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from tracker.warnings import SEVERITY_ORDER
+
+    red = sum(1 for i in items if i.severity == "red")
+    caption = f"as of {as_of}: {len(items)} warnings ({red} red, {len(items) - red} yellow) on {len({i.code for i in items})} projects"
+    table = Table(caption=caption, caption_justify="left")
+    for name in ("severity", "rule", "code", "name", "why"):
+        table.add_column(name, overflow="fold")
+    ordered = sorted(enumerate(items), key=lambda pair: (SEVERITY_ORDER[pair[1].severity], pair[0]))
+    for _, item in ordered:
+        table.add_row(
+            Text(item.severity, style="bold red" if item.severity == "red" else "yellow"),
+            item.rule, item.code, item.name, item.message,
+        )
+    console().print(table)
+
+
+# --------------------------------------------------------------------------------------------
+# view save | list | delete
+
+view_app = typer.Typer(help="Saved views: named filters in tracker.toml [views], used as @name.", no_args_is_help=True)
+app.add_typer(view_app, name="view")
+
+
+@view_app.command("save", context_settings=FILTER_COMMAND)
+def view_save(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The view's name, used as @NAME.")],
+    words: FilterWords = None,
+) -> None:
+    """Save FILTER as view NAME (replacing one of that name); the filter is checked first."""
+    from tracker.cli.query import filter_text
+    from tracker.config import ConfigError
+    from tracker.views import ViewError, save
+
+    st = state(ctx)
+    text = filter_text(words)
+    try:
+        config = save(st.config, name, text)
+    except (ViewError, ConfigError) as exc:
+        fail(str(exc))
+    typer.echo(f"saved view @{name} = {config.views[name]!r} in {config.path}")
+
+
+@view_app.command("list")
+def view_list(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """The saved views and their filters."""
+    views = state(ctx).config.views
+    if fmt == "json":
+        print_json(views)
+    elif fmt == "text":
+        for name, text in views.items():
+            typer.echo(f"@{name}\t{text}")
+    else:
+        fail(f"--format must be text or json, not {fmt!r}")
+
+
+@view_app.command("delete")
+def view_delete(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The view to delete.")]) -> None:
+    """Delete view NAME (refused while another view uses it)."""
+    from tracker.config import ConfigError
+    from tracker.views import ViewError, delete
+
+    st = state(ctx)
+    try:
+        config = delete(st.config, name.lstrip("@"))
+    except (ViewError, ConfigError) as exc:
+        fail(str(exc))
+    typer.echo(f"deleted view @{name.lstrip('@')} from {config.path}")
+
+
+# --------------------------------------------------------------------------------------------
+# config get | set
+
+config_app = typer.Typer(help="Read or change tracker.toml settings.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@config_app.command("get")
+def config_get(
+    ctx: typer.Context,
+    key: Annotated[str | None, typer.Argument(help="SECTION.KEY, e.g. warnings.stale_days; none for all.")] = None,
+) -> None:
+    """Print a setting in force (the file's value, else the default); every setting without KEY."""
+    from tracker.config import ConfigError
+
+    config = state(ctx).config
+    if key is None:
+        for section, values in config.data.items():
+            for name, value in values.items():
+                typer.echo(f"{section}.{name} = {_show(value)}")
+        return
+    section, _, name = key.partition(".")
+    if not name and section in config.data:
+        for sub, value in config.data[section].items():
+            typer.echo(f"{section}.{sub} = {_show(value)}")
+        return
+    try:
+        typer.echo(_show(config.get(key)))
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+@config_app.command("set")
+def config_set(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="SECTION.KEY, e.g. warnings.stale_days or views.mine.")],
+    value: Annotated[str, typer.Argument(help="The new value (a view's value is a filter).")],
+) -> None:
+    """Set one setting in tracker.toml, checked first; every other setting is kept as it was."""
+    from tracker.config import ConfigError, coerce, update
+    from tracker.views import ViewError, save
+
+    st = state(ctx)
+    section, _, name = key.partition(".")
+    try:
+        if section == "views":
+            config = save(st.config, name, value)
+        else:
+            config = update(st.config, key, coerce(key, value))
+    except (ConfigError, ViewError) as exc:
+        fail(str(exc))
+    typer.echo(f"{key} = {_show(config.get(key))} in {config.path}")

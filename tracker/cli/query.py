@@ -1,55 +1,177 @@
-"""``tracker list``: the projects, as a table on a terminal or CSV/JSON for scripts."""
+"""``tracker list [FILTER]``: the projects matching a filter, as a table on a terminal or CSV/JSON for scripts.
+
+Also the CLI's one way of turning FILTER words into a WHERE clause (:func:`compile_filter`), which
+``rollup`` and ``warnings`` use too: the words are joined with spaces and parsed by
+:mod:`tracker.filters`; a bad filter prints the caret message on stderr and exits 2.
+
+Commands taking a FILTER accept words starting with ``-`` (``-status:completed``) as filter words,
+so they have no one-letter options (``-f`` would swallow ``-finish<=2022``).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tracker.cli.app import app, fail, state
+from tracker.cli.app import EXIT_ERROR, app, fail, state
 from tracker.cli.output import console, print_json, stdout_is_terminal
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement
+
+    from tracker.cli.app import State
+    from tracker.filters import FilterContext
+
+FILTER_COMMAND = {"ignore_unknown_options": True}
+"""Context settings of a command taking FILTER words: ``-word`` is a filter word, not an option."""
+
+FilterWords = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Filter, e.g. category:老年 status:在建 total>=1000 -district:韶山 +overdue @view (see README).",
+        show_default=False,
+    ),
+]
 
 LIST_COLUMNS = ("code", "name", "category", "district", "start_text", "finish_text", "total_investment",
                 "planned_investment", "social_share_pct", "status")
+"""Columns of the terminal table by default."""
+
+COLUMN_ALIASES = {
+    "total": "total_investment",
+    "planned": "planned_investment",
+    "share": "social_share_pct",
+    "start": "start_text",
+    "finish": "finish_text",
+}
+MONEY_KEYS = ("total_investment", "planned_investment", "social_capital")
 
 
-@app.command("list")
+def filter_text(words: list[str] | None) -> str:
+    """The FILTER words as one filter; a word like ``--fromat`` is a mistyped option, not a filter."""
+    words = words or []
+    for word in words:
+        if word.startswith("--") and len(word) > 2 and word[2].isalpha():
+            fail(f"no such option: {word.split('=', 1)[0]}")
+    return " ".join(words)
+
+
+def filter_context(st: State) -> FilterContext:
+    from tracker.filters import FilterContext
+    from tracker.warnings import WarningSettings
+
+    return FilterContext(st.as_of, WarningSettings.from_config(st.config))
+
+
+def filter_error(text: str, exc: Any, what: str = "filter") -> None:
+    """``tracker: bad filter: …`` and the caret picture, on stderr; exit 2."""
+    typer.echo(f"tracker: bad {what}: {exc.message}", err=True)
+    for line in exc.caret(text).splitlines():
+        typer.echo(f"  {line}", err=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def compile_filter(st: State, words: list[str] | None) -> ColumnElement[bool] | None:
+    """FILTER words → WHERE clause (None when empty), with saved views and the as-of date of ``st``."""
+    from tracker.filters import FilterError, parse, to_sql
+
+    text = filter_text(words)
+    try:
+        node = parse(text, st.config.views)
+    except FilterError as exc:
+        filter_error(text, exc)
+    from tracker.filters import Everything
+
+    return None if isinstance(node, Everything) else to_sql(node, filter_context(st))
+
+
+def choose_format(fmt: str | None, allowed: tuple[str, ...], pipe_default: str) -> str:
+    chosen = fmt or ("table" if stdout_is_terminal() else pipe_default)
+    if chosen not in allowed:
+        fail(f"--format must be {', '.join(allowed[:-1])} or {allowed[-1]}, not {chosen!r}")
+    return chosen
+
+
+def parse_columns(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    from tracker.export import EXPORT_KEYS
+
+    if not text:
+        return default
+    columns = []
+    for raw in text.split(","):
+        name = COLUMN_ALIASES.get(raw.strip(), raw.strip())
+        if name not in EXPORT_KEYS:
+            fail(f"unknown column {raw.strip()!r}; columns: {', '.join(EXPORT_KEYS)} (or total, planned, share, start, finish)")
+        columns.append(name)
+    return tuple(columns)
+
+
+@app.command("list", context_settings=FILTER_COMMAND)
 def list_projects(
     ctx: typer.Context,
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="table, csv or json (default: table on a terminal, csv on a pipe).")] = None,
+    words: FilterWords = None,
+    sort: Annotated[str | None, typer.Option("--sort", help="Sort keys, e.g. total,-finish (- for descending).")] = None,
+    columns: Annotated[str | None, typer.Option("--columns", help="Comma-separated record keys to show.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="table, csv or json (default: table on a terminal, csv on a pipe).")] = None,
 ) -> None:
-    """List the projects in published order."""
+    """List the projects matching FILTER (all of them without one), in published order unless --sort."""
     from tracker.db import reading
-    from tracker.export import record, to_csv
+    from tracker.export import EXPORT_KEYS, record, to_csv
+    from tracker.filters import FilterError, parse_sort
     from tracker.portfolio import rows
 
-    fmt = fmt or ("table" if stdout_is_terminal() else "csv")
-    if fmt not in ("table", "csv", "json"):
-        fail(f"--format must be table, csv or json, not {fmt!r}")
-    engine = state(ctx).engine()
+    st = state(ctx)
+    fmt = choose_format(fmt, ("table", "csv", "json"), "csv")
+    keys = parse_columns(columns, LIST_COLUMNS if fmt == "table" else EXPORT_KEYS)
+    order: list[Any] = []
+    if sort:
+        try:
+            order = parse_sort(sort)
+        except FilterError as exc:
+            filter_error(sort, exc, "sort")
+    where = compile_filter(st, words)
+    engine = st.engine()
     with reading(engine) as session:
-        records = [record(r) for r in rows(session)]
+        records = [record(r) for r in rows(session, where, order)]
     if fmt == "json":
-        print_json(records)
+        print_json(records if columns is None else [{k: rec[k] for k in keys} for rec in records])
     elif fmt == "csv":
-        typer.echo(to_csv(records), nl=False)
+        typer.echo(to_csv(records, keys), nl=False)
     else:
-        print_table(records)
+        print_table(records, keys)
 
 
-def print_table(records: list[dict[str, object]]) -> None:
+def print_table(records: list[dict[str, Any]], columns: tuple[str, ...] = LIST_COLUMNS) -> None:
     from rich.table import Table
 
     from tracker.money import fmt_wan_grouped
 
     table = Table(caption=f"{len(records)} projects", caption_justify="left")
-    for column in LIST_COLUMNS:
-        numeric = column in ("total_investment", "planned_investment", "social_share_pct")
+    for column in columns:
+        numeric = column in (*MONEY_KEYS, "social_share_pct", "seq", "start_year", "finish_year")
         table.add_column(column, justify="right" if numeric else "left", overflow="fold")
     for rec in records:
-        table.add_row(*[
-            fmt_wan_grouped(rec[c]) if c in ("total_investment", "planned_investment") and rec[c] is not None  # type: ignore[arg-type]
-            else ("" if rec[c] is None else str(rec[c]))
-            for c in LIST_COLUMNS
-        ])
+        cells = []
+        for column in columns:
+            value = rec[column]
+            if value is None:
+                cells.append("")
+            elif column in MONEY_KEYS:
+                cells.append(fmt_wan_grouped(value))
+            elif column == "status":
+                cells.append(status_label(value))
+            else:
+                cells.append(str(value))
+        table.add_row(*cells)
     console().print(table)
+
+
+def status_label(value: str) -> str:
+    """``在建`` for ``in_progress``: the label an officer reads; unknown values as they are."""
+    from tracker.models import Status
+
+    try:
+        return Status(value).zh
+    except ValueError:
+        return value
