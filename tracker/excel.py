@@ -1,0 +1,234 @@
+"""Files that Excel (and LibreOffice) open cleanly: the CSV "Excel profile" and typed xlsx.
+
+CSV, Excel profile:
+
+- UTF-8 with a byte-order mark when ``bom`` is on (Excel reads BOM-less UTF-8 as the ANSI code
+  page and garbles Chinese); ``bom=False`` for scripts;
+- RFC 4180: comma separated, CRLF line ends, a field quoted only when it holds a comma, a quote or a
+  line break, quotes doubled; a fixed column order (the caller's keys);
+- formula injection neutralised: a *text* cell starting with ``=``, ``+``, ``-``, ``@``, TAB or CR
+  gets a leading apostrophe (``'=1+1``) so a spreadsheet shows it as text instead of running it.
+  Numbers (Decimal, int) are never touched, so ``-5`` stays a number. A text that already starts
+  with an apostrophe followed by one of those characters (or another apostrophe) gets one more, so
+  :func:`unneutralise` can always give back the original — the import is lossless.
+
+xlsx: typed cells (money and percentages as numbers with number formats, counts as integers, text
+as strings that are never evaluated), a bold frozen header row, and column widths that fit Chinese
+(an East Asian wide character counts as two). xlsx numbers are IEEE doubles: an amount is written
+as a number only when its decimal digits survive the trip (≤ 15 significant digits, which every
+万元 amount below 10⁹ with ≤ 6 decimals satisfies); otherwise it is written as exact text. Numbers
+are handed to XlsxWriter as :class:`~decimal.Decimal` (it prints them with ``%.16G``), never
+through a Python float.
+
+Headless commands import this module only when they write a spreadsheet; XlsxWriter itself is
+imported inside :func:`write_xlsx`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, BinaryIO, Literal, TextIO
+
+from tracker.money import fmt_wan, normalise
+
+BOM = "\ufeff"
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""Leading characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection)."""
+
+CellKind = Literal["text", "int", "money", "percent"]
+
+MONEY_FORMAT = "#,##0.00####"
+"""At least two decimals, up to six (the fen), so 1500 shows 1,500.00 and 499.872912 shows in full."""
+PERCENT_FORMAT = "0.00"
+INT_FORMAT = "0"
+MAX_WIDTH = 60
+MIN_WIDTH = 4
+MAX_SIGNIFICANT_DIGITS = 15
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell made safe for a spreadsheet (leading apostrophe); anything else unchanged."""
+    if not isinstance(value, str) or not value:
+        return value
+    if value[0] in TRIGGERS or (value[0] == "'" and len(value) > 1 and value[1] in (*TRIGGERS, "'")):
+        return "'" + value
+    return value
+
+
+def unneutralise(text: str) -> str:
+    """The inverse of :func:`neutralise`, for reading back a CSV we (or Excel) wrote."""
+    if len(text) > 1 and text[0] == "'" and text[1] in (*TRIGGERS, "'"):
+        return text[1:]
+    return text
+
+
+def cell_text(value: Any) -> str:
+    """A value as CSV text: money exact (no exponent, no float), None empty, text neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return fmt_wan(value)
+    if isinstance(value, int):
+        return str(value)
+    return str(neutralise(str(value)))
+
+
+def write_csv_rows(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True) -> None:
+    """RFC 4180 CSV of ``header`` then ``rows`` to a text stream opened with ``newline=""``."""
+    if bom:
+        out.write(BOM)
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([cell_text(h) for h in header])
+    for row in rows:
+        writer.writerow([cell_text(v) for v in row])
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = False) -> str:
+    buffer = io.StringIO(newline="")
+    write_csv_rows(buffer, header, rows, bom=bom)
+    return buffer.getvalue()
+
+
+def write_csv_excel(
+    records: Iterable[Mapping[str, Any]],
+    path: Path | str,
+    keys: Sequence[str],
+    *,
+    headers: Sequence[str] | None = None,
+    bom: bool = True,
+) -> int:
+    """Write dict records as CSV in the Excel profile to ``path``; return the number of records.
+
+    ``keys`` fixes the column order; ``headers`` (default: the keys) labels them.
+    """
+    count = 0
+
+    def rows() -> Iterable[list[Any]]:
+        nonlocal count
+        for rec in records:
+            count += 1
+            yield [rec.get(k) for k in keys]
+
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        write_csv_rows(out, list(headers or keys), rows(), bom=bom)
+    return count
+
+
+# --------------------------------------------------------------------------------------------
+# xlsx
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    header: str
+    kind: CellKind = "text"
+
+
+@dataclass
+class Sheet:
+    """One worksheet: typed columns and rows of values (Decimal, int, str or None)."""
+
+    name: str
+    columns: Sequence[SheetColumn]
+    rows: list[Sequence[Any]]
+    bold_rows: set[int] = field(default_factory=set)
+    """Indexes into ``rows`` written bold (subtotals, totals)."""
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet cell: East Asian wide/full-width characters count two."""
+    widest = 0
+    for line in str(text).split("\n"):
+        widest = max(widest, sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line))
+    return widest
+
+
+def exact_number(value: Decimal) -> bool:
+    """Whether an IEEE double shows ``value`` exactly (≤ 15 significant digits, finite)."""
+    if not value.is_finite():
+        return False
+    digits = normalise(value).as_tuple().digits
+    return len(digits) <= MAX_SIGNIFICANT_DIGITS
+
+
+def column_widths(sheet: Sheet) -> list[int]:
+    """Widths (in character units) that fit the header and the cells, capped at :data:`MAX_WIDTH`."""
+    widths = [display_width(c.header) for c in sheet.columns]
+    for row in sheet.rows:
+        for i, value in enumerate(row):
+            if value is None:
+                continue
+            shown = f"{normalise(value):,.2f}" if isinstance(value, Decimal) else str(value)
+            widths[i] = max(widths[i], display_width(shown))
+    return [min(MAX_WIDTH, max(MIN_WIDTH, w + 2)) for w in widths]
+
+
+def write_xlsx(sheets: Sequence[Sheet], target: Path | str | BinaryIO) -> None:
+    """Write ``sheets`` to an xlsx file (a path or a binary stream)."""
+    import xlsxwriter
+
+    options = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    workbook = xlsxwriter.Workbook(target, options)
+    try:
+        fmt = _Formats(workbook)
+        for sheet in sheets:
+            _write_sheet(workbook, fmt, sheet)
+    finally:
+        workbook.close()
+
+
+class _Formats:
+    """The cell formats of a workbook: (kind, bold) → Format."""
+
+    def __init__(self, workbook: Any) -> None:
+        self.header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1})
+        self._cells: dict[tuple[str, bool], Any] = {}
+        for bold in (False, True):
+            base = {"bold": bold, "valign": "top"}
+            self._cells[("text", bold)] = workbook.add_format(base)
+            self._cells[("int", bold)] = workbook.add_format(base | {"num_format": INT_FORMAT})
+            self._cells[("money", bold)] = workbook.add_format(base | {"num_format": MONEY_FORMAT})
+            self._cells[("percent", bold)] = workbook.add_format(base | {"num_format": PERCENT_FORMAT})
+
+    def cell(self, kind: str, bold: bool) -> Any:
+        return self._cells[(kind, bold)]
+
+
+def _write_sheet(workbook: Any, fmt: _Formats, sheet: Sheet) -> None:
+    ws = workbook.add_worksheet(sheet.name[:31])
+    for col, column in enumerate(sheet.columns):
+        ws.write_string(0, col, column.header, fmt.header)
+    ws.freeze_panes(1, 0)
+    for i, row in enumerate(sheet.rows):
+        r = 1 + i
+        bold = i in sheet.bold_rows
+        for col, (column, value) in enumerate(zip(sheet.columns, row, strict=True)):
+            _write_cell(ws, r, col, value, fmt.cell(column.kind, bold), fmt.cell("text", bold))
+    for col, width in enumerate(column_widths(sheet)):
+        ws.set_column(col, col, width)
+    if sheet.rows:
+        ws.autofilter(0, 0, len(sheet.rows), len(sheet.columns) - 1)
+
+
+def _write_cell(ws: Any, row: int, col: int, value: Any, typed: Any, text: Any) -> None:
+    if value is None:
+        ws.write_blank(row, col, None, typed)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, text)
+    elif isinstance(value, Decimal):
+        if exact_number(value):
+            ws.write_number(row, col, normalise(value), typed)
+        else:
+            ws.write_string(row, col, fmt_wan(value), text)
+    elif isinstance(value, int):
+        ws.write_number(row, col, Decimal(value), typed)
+    else:
+        ws.write_string(row, col, str(value), text)

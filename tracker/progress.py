@@ -1,0 +1,277 @@
+"""Monthly progress: one record per project per month, and the annual plan figure per year.
+
+The CLI (``tracker progress``) and the TUI's progress form both call :func:`record_progress`, so the
+rules of a month's report live here once:
+
+- a record holds the month's status, the money invested *that month* (万元, exact), the physical
+  progress (形象进度), the problems (存在问题), who reported and when;
+- a second record for the same month *corrects* the first: the fields given replace the old ones,
+  the fields left out are kept;
+- the project's status follows its latest month's record, and its invested-to-date is the sum of
+  its records (computed in SQL by :mod:`tracker.portfolio`), so neither can drift from the records;
+- a month's invested amount may be 0 or negative (a correction of an earlier month), but the
+  running total may never go below 0;
+- every change is one transaction and one audited operation that ``tracker undo`` can reverse,
+  and it raises the project's version (compare-and-set), so a stale form cannot overwrite it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from tracker import audit
+from tracker.concurrency import check_version, claim
+from tracker.db import transaction
+from tracker.editing import UnknownProjectError
+from tracker.models import AnnualPlan, ProgressRecord, Project, Status, utcnow
+from tracker.money import MoneyError, fmt_wan, normalise, parse_wan, wan_to_fen
+from tracker.schedule import month_index, parse_month
+
+
+class ProgressError(ValueError):
+    """A value given for a month's progress cannot be stored; ``field`` names which."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+@dataclass(frozen=True)
+class ProgressResult:
+    """What :func:`record_progress` did."""
+
+    code: str
+    month: str
+    status: str
+    """The record's status (a :class:`~tracker.models.Status` value)."""
+    invested: Decimal
+    """Invested in the month, 万元."""
+    invested_to_date: Decimal
+    project_status: str
+    """The project's status after the change (that of its latest month)."""
+    version: int
+    operation_id: int | None
+    """None when nothing changed (no operation was written)."""
+    corrected: bool
+    """True when the month already had a record and this call corrected it."""
+    changed: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AnnualPlanResult:
+    code: str
+    year: int
+    planned: Decimal | None
+    previous: Decimal | None
+    version: int
+    operation_id: int | None
+
+
+def check_month(text: str, as_of: date | None = None) -> str:
+    """``YYYY-MM`` normalised (``2023-6`` is refused: the form is fixed); not after ``as_of``'s month."""
+    raw = text.strip()
+    try:
+        year, month = parse_month(raw)
+    except ValueError as exc:
+        raise ProgressError("month", str(exc)) from exc
+    if len(raw) != 7:
+        raise ProgressError("month", f"month {text!r} must be written YYYY-MM, e.g. 2023-06")
+    if as_of is not None and month_index(year, month) > month_index(as_of.year, as_of.month):
+        raise ProgressError("month", f"{raw} is after the as-of date {as_of.isoformat()}; progress cannot be reported ahead")
+    return raw
+
+
+def parse_status(value: str | Status) -> Status:
+    """A status given as a :class:`Status`, its English value or its Chinese label (在建)."""
+    if isinstance(value, Status):
+        return value
+    try:
+        return Status.parse(value)
+    except ValueError as exc:
+        raise ProgressError("status", str(exc)) from exc
+
+
+def parse_amount(value: str | Decimal, what: str = "invested") -> Decimal:
+    """An amount in 万元 as text (``"120.5"``) or Decimal, exact to the fen (six decimals)."""
+    try:
+        if isinstance(value, Decimal):
+            if not value.is_finite():
+                raise MoneyError(f"amount {value} is not a number")
+            wan_to_fen(value)
+            amount = value
+        elif isinstance(value, str):
+            amount = parse_wan(value)
+        else:
+            raise MoneyError(f"amount {value!r} must be text or a Decimal, never a float")
+    except MoneyError as exc:
+        raise ProgressError(what, str(exc)) from exc
+    return normalise(amount)
+
+
+def _project(session: Session, code: str) -> Project:
+    project = session.exec(select(Project).where(Project.code == code.strip())).first()
+    if project is None:
+        raise UnknownProjectError(code.strip())
+    return project
+
+
+def project_progress(session: Session, code: str) -> list[ProgressRecord]:
+    """The project's records, oldest month first (:class:`UnknownProjectError` for a bad code)."""
+    project = _project(session, code)
+    query = select(ProgressRecord).where(ProgressRecord.project_id == project.id).order_by(ProgressRecord.month)  # type: ignore[arg-type]
+    return list(session.exec(query))
+
+
+def _check_running_total(records: list[ProgressRecord], month: str, invested: Decimal) -> None:
+    """Refuse a month's amount that would take the running total below zero in any month."""
+    amounts = {r.month: r.invested for r in records} | {month: invested}
+    running = Decimal(0)
+    for m in sorted(amounts):
+        running += amounts[m]
+        if running < 0:
+            raise ProgressError(
+                "invested",
+                f"{fmt_wan(invested)} for {month} would make the amount invested to {m} negative ({fmt_wan(running)} 万元)",
+            )
+
+
+def base_status(project: Project, records: list[ProgressRecord], earlier: list[ProgressRecord]) -> str:
+    """The status a new month starts from: the latest earlier month's; with no earlier month, the
+    project's own status if it has no records at all, else not started (it was reported later)."""
+    if earlier:
+        return earlier[-1].status
+    return project.status if not records else Status.NOT_STARTED.value
+
+
+def record_progress(
+    engine: Engine,
+    code: str,
+    month: str,
+    *,
+    status: str | Status | None = None,
+    invested: str | Decimal | None = None,
+    progress_text: str | None = None,
+    problems: str | None = None,
+    reporter: str = "",
+    expected_version: int | None = None,
+    as_of: date | None = None,
+) -> ProgressResult:
+    """Record (or correct) project ``code``'s report for ``month`` in one audited transaction.
+
+    Fields left as None are kept from the month's existing record; for a new month the status
+    carries over from the latest earlier record (else the project's status) and the amount is 0.
+    ``as_of`` refuses months after it. ``expected_version`` refuses a stale editor.
+    """
+    month = check_month(month, as_of)
+    new_status = parse_status(status) if status is not None else None
+    amount = parse_amount(invested) if invested is not None else None
+    with transaction(engine) as session:
+        project = _project(session, code)
+        check_version(project, expected_version)
+        seen_version = project.version
+        project_before = audit.snapshot(project)
+        records = project_progress(session, project.code)
+        existing = next((r for r in records if r.month == month), None)
+        earlier = [r for r in records if r.month < month]
+
+        values: dict[str, Any] = {
+            "status": (new_status.value if new_status else None)
+            or (existing.status if existing else None)
+            or base_status(project, records, earlier),
+            "invested": amount if amount is not None else (existing.invested if existing else Decimal(0)),
+            "progress_text": progress_text.strip() if progress_text is not None else (existing.progress_text if existing else ""),
+            "problems": problems.strip() if problems is not None else (existing.problems if existing else ""),
+        }
+        _check_running_total(records, month, values["invested"])
+        reporter = reporter.strip() or audit.current_actor()
+
+        if existing is not None:
+            changed = {k: (getattr(existing, k), v) for k, v in values.items() if getattr(existing, k) != v}
+            if not changed:
+                return ProgressResult(
+                    project.code, month, existing.status, existing.invested,
+                    sum((r.invested for r in records), Decimal(0)), project.status, project.version, None, True,
+                )
+            record_before = audit.snapshot(existing)
+            for k, (_, v) in changed.items():
+                setattr(existing, k, v)
+            existing.reporter = reporter
+            existing.recorded_at = utcnow()
+            record = existing
+        else:
+            changed = {k: (None, v) for k, v in values.items()}
+            record = ProgressRecord(project_id=project.id, month=month, reporter=reporter, **values)  # type: ignore[arg-type]
+            session.add(record)
+            records.append(record)
+
+        latest = max(records, key=lambda r: r.month)
+        if project.status != latest.status:
+            project.status = latest.status
+        claim(session, project, seen_version)
+
+        verb = "correct" if existing is not None else "progress"
+        summary = f"{verb} {project.code} {month}: {Status(values['status']).zh}, {fmt_wan(values['invested'])} 万元"
+        op = audit.begin(session, "progress", summary, reporter)
+        if existing is not None:
+            audit.log_update(session, op, record, record_before, project.code)
+        else:
+            audit.log_insert(session, op, record, project.code)
+        audit.log_update(session, op, project, project_before, project.code)
+        invested_to_date = sum((r.invested for r in records), Decimal(0))
+        return ProgressResult(
+            project.code, month, record.status, record.invested, normalise(invested_to_date), project.status,
+            project.version, op.id, existing is not None, changed,
+        )
+
+
+def annual_plan(session: Session, project_id: int, year: int) -> AnnualPlan | None:
+    return session.exec(select(AnnualPlan).where(AnnualPlan.project_id == project_id, AnnualPlan.year == year)).first()
+
+
+def set_annual_plan(
+    engine: Engine,
+    code: str,
+    year: int,
+    amount: str | Decimal | None,
+    *,
+    actor: str = "",
+    expected_version: int | None = None,
+) -> AnnualPlanResult:
+    """Set (or with ``None`` remove) 年度计划投资 for project ``code`` in ``year``: one audited operation."""
+    if not 1900 <= year <= 2999:
+        raise ProgressError("year", f"{year} is not a year")
+    planned = parse_amount(amount, "annual_plan") if amount is not None else None
+    if planned is not None and planned < 0:
+        raise ProgressError("annual_plan", "must not be negative")
+    with transaction(engine) as session:
+        project = _project(session, code)
+        check_version(project, expected_version)
+        assert project.id is not None
+        row = annual_plan(session, project.id, year)
+        previous = row.planned if row else None
+        if previous == planned:
+            return AnnualPlanResult(project.code, year, planned, previous, project.version, None)
+        project_before = audit.snapshot(project)
+        claim(session, project, project.version)
+        shown = "removed" if planned is None else f"{fmt_wan(planned)} 万元"
+        op = audit.begin(session, "annual-plan", f"annual plan {project.code} {year}: {shown}", actor)
+        if row is None:
+            row = AnnualPlan(project_id=project.id, year=year, planned=planned)  # type: ignore[arg-type]
+            session.add(row)
+            audit.log_insert(session, op, row, project.code)
+        elif planned is None:
+            audit.log_delete(session, op, row, project.code)
+            session.delete(row)
+        else:
+            before = audit.snapshot(row)
+            row.planned = planned
+            audit.log_update(session, op, row, before, project.code)
+        audit.log_update(session, op, project, project_before, project.code)
+        return AnnualPlanResult(project.code, year, planned, previous, project.version, op.id)

@@ -1,0 +1,335 @@
+"""The monthly report (月报) the officer sends the city: one row per project, exact to the fen.
+
+Every figure is computed in SQL from the progress records (integer fen sums, so exact):
+
+- 本月完成投资: the report month's record (blank when the project did not report that month);
+- 年初至本月累计完成投资: January of the report year through the report month;
+- 开工以来累计完成投资: every record up to and including the report month;
+- 年度计划投资: the project's :class:`~tracker.models.AnnualPlan` for the report year (blank if none);
+- 占年计划% / 占总投资%: those sums over the annual plan / the total investment, two decimals;
+- 序时进度%: :func:`tracker.schedule.time_pace` as of the last day of the report month;
+- 状态: the status of the latest record up to the report month (a project with no record by then
+  shows its base status: the project's own if it has no record at all, else 未开工);
+- 预警: the warning rules (:mod:`tracker.warnings`) as of the report date, worst first;
+- 形象进度 / 存在问题: the report month's record.
+
+The totals row and the optional category subtotals are GROUP BY queries over the same per-project
+query, so they are the sums of exactly the rows shown. Their 占年计划% is computed over the projects
+that have an annual plan (a project without one has no share of a plan).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from tracker.models import AnnualPlan, Category, Plan, ProgressRecord, Project, Status, WanYuan
+from tracker.money import percent_of
+from tracker.portfolio import project_query
+from tracker.schedule import month_end, parse_month, time_pace
+
+Kind = Literal["int", "text", "money", "percent"]
+LineKind = Literal["project", "subtotal", "total"]
+
+
+@dataclass(frozen=True)
+class ReportColumn:
+    key: str
+    """English header and JSON key."""
+    zh: str
+    """Chinese header, as such reports print it."""
+    kind: Kind
+
+
+COLUMNS: tuple[ReportColumn, ...] = (
+    ReportColumn("seq", "序号", "int"),
+    ReportColumn("code", "项目编码", "text"),
+    ReportColumn("name", "项目名称", "text"),
+    ReportColumn("category", "类别", "text"),
+    ReportColumn("district", "县市区", "text"),
+    ReportColumn("nature", "建设性质", "text"),
+    ReportColumn("owner", "建设单位", "text"),
+    ReportColumn("total_investment", "总投资", "money"),
+    ReportColumn("planned_investment", "十四五计划投资", "money"),
+    ReportColumn("annual_plan", "年度计划投资", "money"),
+    ReportColumn("invested_month", "本月完成投资", "money"),
+    ReportColumn("invested_ytd", "年初至本月累计完成投资", "money"),
+    ReportColumn("annual_pct", "占年计划%", "percent"),
+    ReportColumn("invested_to_date", "开工以来累计完成投资", "money"),
+    ReportColumn("progress_pct", "占总投资%", "percent"),
+    ReportColumn("time_pace_pct", "序时进度%", "percent"),
+    ReportColumn("status", "状态", "text"),
+    ReportColumn("warnings", "预警", "text"),
+    ReportColumn("progress_text", "形象进度", "text"),
+    ReportColumn("problems", "存在问题", "text"),
+)
+"""The report's columns, in order (the order is part of the contract)."""
+
+KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS)
+SEVERITY_ZH = {"red": "红", "yellow": "黄"}
+SEVERITY_RANK = {"red": 0, "yellow": 1}
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """A project row, a category subtotal or the totals row; ``values`` is keyed by :data:`KEYS`."""
+
+    kind: LineKind
+    values: dict[str, Any]
+    count: int = 1
+    """Projects summed in a subtotal or total line."""
+
+
+@dataclass(frozen=True)
+class Report:
+    month: str
+    as_of: date
+    rows: list[ReportLine]
+    totals: ReportLine
+    subtotals: list[ReportLine] = field(default_factory=list)
+
+    def lines(self) -> list[ReportLine]:
+        """What a table shows: the rows, each category's subtotal after its rows when asked, the totals."""
+        if not self.subtotals:
+            return [*self.rows, self.totals]
+        by_category = {line.values["category"]: line for line in self.subtotals}
+        out: list[ReportLine] = []
+        for i, row in enumerate(self.rows):
+            out.append(row)
+            last_of_group = i + 1 == len(self.rows) or self.rows[i + 1].values["category"] != row.values["category"]
+            if last_of_group:
+                out.append(by_category[row.values["category"]])
+        out.append(self.totals)
+        return out
+
+
+def _per_project(month: str, year: int, scope: ColumnElement[bool] | None) -> Any:
+    """The per-project figures for ``month``: one SELECT, records summed with CASE in SQL."""
+    pr = ProgressRecord
+    year_start = f"{year:04d}-01"
+    money = WanYuan()
+    sums = (
+        select(
+            pr.project_id.label("project_id"),  # type: ignore[attr-defined]
+            func.sum(case((pr.month == month, pr.invested)), type_=money).label("invested_month"),
+            func.sum(case((and_(pr.month >= year_start, pr.month <= month), pr.invested), else_=0), type_=money).label("ytd"),
+            func.sum(case((pr.month <= month, pr.invested), else_=0), type_=money).label("cumulative"),
+            func.max(case((pr.month <= month, pr.month))).label("last_month"),
+        )
+        .group_by(pr.project_id)
+        .subquery("month_sums")
+    )
+    latest = aliased(ProgressRecord, name="latest")
+    current = aliased(ProgressRecord, name="current")
+    query = (
+        select(
+            Project.id.label("id"),  # type: ignore[union-attr]
+            Project.code.label("code"),
+            Project.name.label("name"),
+            Category.name.label("category"),
+            Category.ordinal.label("category_ordinal"),
+            Plan.id.label("plan_id"),
+            Project.seq.label("seq"),
+            Project.district.label("district"),
+            Project.nature.label("nature"),
+            Project.owner.label("owner"),
+            Project.start_year.label("start_year"),
+            Project.start_month.label("start_month"),
+            Project.finish_year.label("finish_year"),
+            Project.finish_month.label("finish_month"),
+            Project.status.label("project_status"),
+            Project.total_investment.label("total_investment"),
+            Project.planned_investment.label("planned_investment"),
+            AnnualPlan.planned.label("annual_plan"),
+            sums.c.invested_month,
+            func.coalesce(sums.c.ytd, 0, type_=money).label("invested_ytd"),
+            func.coalesce(sums.c.cumulative, 0, type_=money).label("invested_to_date"),
+            case((AnnualPlan.planned.is_not(None), func.coalesce(sums.c.ytd, 0)), else_=None).label("ytd_planned"),  # type: ignore[union-attr]
+            latest.status.label("latest_status"),
+            sums.c.project_id.label("reported_id"),
+            current.progress_text.label("progress_text"),
+            current.problems.label("problems"),
+        )
+        .join(Category, Category.id == Project.category_id)  # type: ignore[arg-type]
+        .join(Plan, Plan.id == Project.plan_id)  # type: ignore[arg-type]
+        .outerjoin(AnnualPlan, and_(AnnualPlan.project_id == Project.id, AnnualPlan.year == year))  # type: ignore[arg-type]
+        .outerjoin(sums, sums.c.project_id == Project.id)
+        .outerjoin(latest, and_(latest.project_id == Project.id, latest.month == sums.c.last_month))  # type: ignore[arg-type]
+        .outerjoin(current, and_(current.project_id == Project.id, current.month == month))  # type: ignore[arg-type]
+    )
+    if scope is not None:
+        matching = project_query(scope).subquery("matching")
+        query = query.where(Project.id.in_(select(matching.c.id)))  # type: ignore[union-attr]
+    return query
+
+
+def _sum(column: Any) -> Any:
+    return func.sum(column, type_=WanYuan())
+
+
+def _grouped(base: Any, by_category: bool) -> Any:
+    """Subtotals (per category) or the grand total of the per-project query, as a GROUP BY."""
+    columns = [
+        func.count(base.c.id).label("count"),
+        _sum(base.c.total_investment).label("total_investment"),
+        _sum(base.c.planned_investment).label("planned_investment"),
+        _sum(base.c.annual_plan).label("annual_plan"),
+        _sum(base.c.invested_month).label("invested_month"),
+        _sum(base.c.invested_ytd).label("invested_ytd"),
+        _sum(base.c.invested_to_date).label("invested_to_date"),
+        _sum(base.c.ytd_planned).label("ytd_planned"),
+    ]
+    if not by_category:
+        return select(*columns)
+    keys = (base.c.plan_id, base.c.category_ordinal, base.c.category)
+    return select(*keys, *columns).group_by(*keys).order_by(base.c.plan_id, base.c.category_ordinal)
+
+
+def _status(row: Any) -> str:
+    if row.latest_status:
+        return str(row.latest_status)
+    return str(row.project_status) if row.reported_id is None else Status.NOT_STARTED.value
+
+
+def _warnings_by_code(
+    session: Session, as_of: date, scope: ColumnElement[bool] | None, settings: Any
+) -> dict[str, list[dict[str, str]]]:
+    """预警 per project code: each rule that flags it, red before yellow (see :mod:`tracker.warnings`)."""
+    from tracker.warnings import evaluate
+
+    found: dict[str, list[dict[str, str]]] = {}
+    for item in evaluate(session, as_of, settings, scope):
+        found.setdefault(item.code, []).append({"rule": item.rule, "severity": item.severity, "message": item.message})
+    for items in found.values():
+        items.sort(key=lambda w: SEVERITY_RANK.get(w["severity"], 9))
+    return found
+
+
+def warnings_text(items: list[dict[str, str]] | None, language: str) -> str:
+    """``红：… ；黄：…`` (zh) or ``red: …; yellow: …`` (en) for a table cell."""
+    if not items:
+        return ""
+    if language == "zh":
+        return "；".join(f"{SEVERITY_ZH.get(w['severity'], w['severity'])}：{w['message']}" for w in items)
+    return "; ".join(f"{w['severity']}: {w['message']}" for w in items)
+
+
+def _summary_values(row: Any, label: str, category: str | None) -> dict[str, Any]:
+    values: dict[str, Any] = dict.fromkeys(KEYS)
+    values |= {
+        "name": label,
+        "category": category,
+        "total_investment": row.total_investment,
+        "planned_investment": row.planned_investment,
+        "annual_plan": row.annual_plan,
+        "invested_month": row.invested_month,
+        "invested_ytd": row.invested_ytd,
+        "annual_pct": percent_of(row.ytd_planned, row.annual_plan) if row.annual_plan is not None else None,
+        "invested_to_date": row.invested_to_date,
+        "progress_pct": percent_of(row.invested_to_date or Decimal(0), row.total_investment or Decimal(0)),
+    }
+    return values
+
+
+def monthly_report(
+    session: Session,
+    month: str,
+    where: ColumnElement[bool] | None = None,
+    *,
+    as_of: date | None = None,
+    subtotals: bool = False,
+    warning_settings: Any = None,
+    warnings: bool = True,
+) -> Report:
+    """The report for ``month`` (``YYYY-MM``) over the projects matching ``where`` (all by default).
+
+    ``as_of`` (default: the last day of the month) is the date the warnings are judged at; 序时进度
+    is always as of the last day of the report month. ``warning_settings`` are the thresholds
+    (:class:`tracker.rules.WarningSettings`; the defaults when None).
+    """
+    year, month_number = parse_month(month)
+    month = f"{year:04d}-{month_number:02d}"
+    end = month_end(date(year, month_number, 1))
+    as_of = as_of or end
+    base_query = _per_project(month, year, where)
+    flagged = _warnings_by_code(session, as_of, where, warning_settings) if warnings else {}
+
+    rows: list[ReportLine] = []
+    for number, r in enumerate(session.execute(base_query.order_by(Plan.id, Category.ordinal, Project.seq)), start=1):
+        pace = (
+            time_pace(r.start_year, r.start_month, r.finish_year or r.start_year, r.finish_month, end)
+            if r.start_year is not None
+            else None
+        )
+        values = {
+            "seq": number,
+            "code": r.code,
+            "name": r.name,
+            "category": r.category,
+            "district": r.district,
+            "nature": r.nature,
+            "owner": r.owner,
+            "total_investment": r.total_investment,
+            "planned_investment": r.planned_investment,
+            "annual_plan": r.annual_plan,
+            "invested_month": r.invested_month,
+            "invested_ytd": r.invested_ytd,
+            "annual_pct": percent_of(r.invested_ytd, r.annual_plan) if r.annual_plan is not None else None,
+            "invested_to_date": r.invested_to_date,
+            "progress_pct": percent_of(r.invested_to_date, r.total_investment),
+            "time_pace_pct": pace,
+            "status": _status(r),
+            "warnings": flagged.get(r.code, []),
+            "progress_text": r.progress_text or "",
+            "problems": r.problems or "",
+        }
+        rows.append(ReportLine("project", values))
+
+    base = base_query.subquery("report_rows")
+    total_row = session.execute(_grouped(base, by_category=False)).one()
+    totals = ReportLine("total", _summary_values(total_row, "合计", None), total_row.count)
+    category_lines: list[ReportLine] = []
+    if subtotals:
+        for r in session.execute(_grouped(base, by_category=True)):
+            category_lines.append(ReportLine("subtotal", _summary_values(r, f"小计：{r.category}", r.category), r.count))
+    return Report(month, as_of, rows, totals, category_lines)
+
+
+def header(column: ReportColumn, language: str) -> str:
+    """The column's header in ``zh`` or ``en``."""
+    return column.zh if language == "zh" else column.key
+
+
+def display_values(line: ReportLine, language: str) -> dict[str, Any]:
+    """A line's values for a table in ``language``: the status as 在建 in Chinese; labels of sums."""
+    values = dict(line.values)
+    status = values.get("status")
+    if status and language == "zh":
+        values["status"] = Status(status).zh
+    if line.kind == "project":
+        values["warnings"] = warnings_text(values.get("warnings"), language)
+    if line.kind == "total":
+        values["name"] = f"合计（{line.count}个项目）" if language == "zh" else f"total ({line.count} projects)"
+    elif line.kind == "subtotal":
+        category = values.get("category")
+        values["name"] = f"小计（{line.count}个项目）" if language == "zh" else f"subtotal ({line.count} projects)"
+        values["category"] = category
+    return values
+
+
+def to_data(report: Report) -> dict[str, Any]:
+    """The report as JSON-ready data (English keys; Decimals stay exact)."""
+    return {
+        "month": report.month,
+        "as_of": report.as_of.isoformat(),
+        "columns": [{"key": c.key, "zh": c.zh, "kind": c.kind} for c in COLUMNS],
+        "rows": [line.values for line in report.rows],
+        "subtotals": [line.values | {"count": line.count} for line in report.subtotals],
+        "totals": report.totals.values | {"count": report.totals.count},
+    }
