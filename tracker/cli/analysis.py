@@ -184,7 +184,7 @@ app.add_typer(view_app, name="view")
 @view_app.command("save", context_settings=FILTER_COMMAND)
 def view_save(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The view's name, used as @NAME.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The view's name, used as @NAME.")],
     words: FilterWords = None,
 ) -> None:
     """Save FILTER as view NAME (replacing one of that name); the filter is checked first."""
@@ -218,7 +218,9 @@ def view_list(
 
 
 @view_app.command("delete")
-def view_delete(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The view to delete.")]) -> None:
+def view_delete(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME", help="The view to delete.")]
+) -> None:
     """Delete view NAME (refused while another view uses it)."""
     from tracker.config import ConfigError
     from tracker.views import ViewError, delete
@@ -247,7 +249,9 @@ def _show(value: Any) -> str:
 @config_app.command("get")
 def config_get(
     ctx: typer.Context,
-    key: Annotated[str | None, typer.Argument(help="SECTION.KEY, e.g. warnings.stale_days; none for all.")] = None,
+    key: Annotated[
+        str | None, typer.Argument(metavar="[KEY]", help="SECTION.KEY (or SECTION), e.g. warnings.stale_days; none for all.")
+    ] = None,
 ) -> None:
     """Print a setting in force (the file's value, else the default); every setting without KEY."""
     from tracker.config import ConfigError
@@ -269,11 +273,11 @@ def config_get(
         fail(str(exc))
 
 
-@config_app.command("set")
+@config_app.command("set", context_settings=FILTER_COMMAND)
 def config_set(
     ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="SECTION.KEY, e.g. warnings.stale_days or views.mine.")],
-    value: Annotated[str, typer.Argument(help="The new value (a view's value is a filter).")],
+    key: Annotated[str, typer.Argument(metavar="KEY", help="SECTION.KEY, e.g. warnings.stale_days or views.mine.")],
+    value: Annotated[str, typer.Argument(metavar="VALUE", help="The new value (a view's value is a filter).")],
 ) -> None:
     """Set one setting in tracker.toml, checked first; every other setting is kept as it was."""
     from tracker.config import ConfigError, coerce, update

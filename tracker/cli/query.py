@@ -29,6 +29,7 @@ FILTER_COMMAND = {"ignore_unknown_options": True}
 FilterWords = Annotated[
     list[str] | None,
     typer.Argument(
+        metavar="FILTER",
         help="Filter, e.g. category:老年 status:在建 total>=1000 -district:韶山 +overdue @view (see README).",
         show_default=False,
     ),
