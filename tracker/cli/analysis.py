@@ -161,7 +161,11 @@ def print_warnings(items: list[WarningItem], as_of: str) -> None:
     from tracker.warnings import SEVERITY_ORDER
 
     red = sum(1 for i in items if i.severity == "red")
-    caption = f"as of {as_of}: {len(items)} warnings ({red} red, {len(items) - red} yellow) on {len({i.code for i in items})} projects"
+    projects = len({i.code for i in items})
+    caption = (
+        f"as of {as_of}: {len(items)} warning{'' if len(items) == 1 else 's'} ({red} red, {len(items) - red} yellow) "
+        f"on {projects} project{'' if projects == 1 else 's'}"
+    )
     table = Table(caption=caption, caption_justify="left")
     for name in ("severity", "rule", "code", "name", "why"):
         table.add_column(name, overflow="fold")
