@@ -27,7 +27,6 @@ from sqlmodel import Session
 
 from tracker.models import AnnualPlan, Category, Plan, ProgressRecord, Project, Status, WanYuan
 from tracker.money import fmt_wan
-from tracker.portfolio import progress_totals
 
 ERROR = "error"
 WARNING = "warning"
@@ -74,7 +73,7 @@ RULE_LIST: tuple[Rule, ...] = (
     Rule("district-unplaced", WARNING, PROJECT, "a project is not placed in a district, so district rollups miss it"),
     Rule("unknown-status", ERROR, PROJECT, "a project or a progress record has a status that is not one of the five"),
     Rule("invested-over-total", ERROR, PROJECT, "the money invested to date exceeds the project's total investment"),
-    Rule("invested-negative", ERROR, PROJECT, "a monthly progress record reports a negative investment"),
+    Rule("invested-below-zero", ERROR, PROJECT, "the running total invested falls below zero in some month"),
     Rule("completed-nothing-invested", WARNING, PROJECT, "a project is completed (已竣工) but no investment was reported"),
     Rule("reported-after-cancelled", WARNING, PROJECT, "progress reported for a month after the project was cancelled"),
     Rule("future-month", ERROR, PROJECT, "a progress record is for a month after the as-of date"),
@@ -480,13 +479,17 @@ ROW_FIGURES: dict[str, Callable[[Row[Any]], dict[str, Any]]] = {
 
 @checker(*ROW_MESSAGES)
 def project_rules(conn: Connection, ctx: Context) -> Iterator[Finding]:
-    """Every per-project rule in one query: a boolean column per rule, the rows that break any of them.
+    """Every per-project rule in one query: a boolean column per rule, one row per project.
 
+    Every project is read (not only those that break a rule) so that a stored value the column types
+    cannot decode stops the check with an error instead of silently dropping out of a sum.
     Invested-to-date is the shared :func:`tracker.portfolio.progress_totals` subquery; with no
     progress recorded yet it is simply 0 and the join is left out.
     """
     from_clause: Any = _projects()
     if ctx.checked.progress_records:
+        from tracker.portfolio import progress_totals
+
         totals = progress_totals()
         from_clause = from_clause.outerjoin(totals, totals.c.project_id == P.c.id)
         invested: ColumnElement[Decimal] = func.coalesce(totals.c.invested, 0, type_=WanYuan())
@@ -499,7 +502,6 @@ def project_rules(conn: Connection, ctx: Context) -> Iterator[Finding]:
     query = (
         select(*PROJECT_COLUMNS, invested.label("invested"), *flags)
         .select_from(from_clause)
-        .where(or_(*predicates.values()))
         .order_by(*_project_order())
     )
     for row in conn.execute(query):
@@ -545,7 +547,7 @@ def duplicate_name(conn: Connection, ctx: Context) -> Iterator[Finding]:
 # -- progress: the monthly records ----------------------------------------------------------------------------
 
 
-@checker("unknown-status", "invested-negative", "reported-after-cancelled", "future-month", "bad-month")
+@checker("unknown-status", "reported-after-cancelled", "future-month", "bad-month")
 def record_rules(conn: Connection, ctx: Context) -> Iterator[Finding]:
     """The monthly records, in one query like the project rules; nothing to do before the first report.
 
@@ -567,7 +569,6 @@ def record_rules(conn: Connection, ctx: Context) -> Iterator[Finding]:
     zero = Decimal(0)
     predicates: dict[str, ColumnElement[bool]] = {
         "unknown-status": R.c.status.not_in(STATUS_VALUES),
-        "invested-negative": R.c.invested < zero,
         "reported-after-cancelled": and_(
             R.c.month > cancelled.c.since, or_(R.c.status != Status.CANCELLED.value, R.c.invested != zero)
         ),
@@ -591,7 +592,6 @@ def record_rules(conn: Connection, ctx: Context) -> Iterator[Finding]:
         "unknown-status": lambda r: (
             f"the report for {r.month} has status {r.reported_status!r}, not one of {', '.join(STATUS_VALUES)}"
         ),
-        "invested-negative": lambda r: f"the report for {r.month} gives a negative investment {fmt_wan(r.reported)} 万元",
         "reported-after-cancelled": lambda r: (
             f"cancelled in {r.since}, yet the report for {r.month} has status {r.reported_status!r} "
             f"and {fmt_wan(r.reported)} 万元 invested"
@@ -602,8 +602,37 @@ def record_rules(conn: Connection, ctx: Context) -> Iterator[Finding]:
     for row in conn.execute(query):
         for i, rule in enumerate(predicates):
             if row._mapping[f"is_{i}"]:
-                figures = {"computed": row.reported, "unit": "万元"} if rule == "invested-negative" else {}
-                yield replace(_about(row, rule, messages[rule](row), **figures), month=row.month)
+                yield replace(_about(row, rule, messages[rule](row)), month=row.month)
+
+
+@checker("invested-below-zero")
+def invested_below_zero(conn: Connection, ctx: Context) -> Iterator[Finding]:
+    """A month may report a negative amount (a correction of an earlier month), but the running total
+    may never go below zero: a window SUM over each project's months, reported at the first month."""
+    if not ctx.checked.progress_records:
+        return
+    running = (
+        select(
+            R.c.project_id, R.c.month,
+            func.sum(R.c.invested).over(partition_by=R.c.project_id, order_by=R.c.month).label("running"),
+        )
+        .subquery("running")
+    )
+    query = (
+        select(*PROJECT_COLUMNS, running.c.month, running.c.running)
+        .select_from(_projects().join(running, running.c.project_id == P.c.id))
+        .where(running.c.running < Decimal(0))
+        .order_by(*_project_order(), running.c.month)
+    )
+    reported: set[int] = set()
+    for row in conn.execute(query):
+        if row.id in reported:
+            continue
+        reported.add(row.id)
+        finding = _about(row, "invested-below-zero",
+                         f"invested to date falls to {fmt_wan(row.running)} 万元 with the report for {row.month}",
+                         computed=row.running, unit="万元")
+        yield replace(finding, month=row.month)
 
 
 @checker("annual-over-planned")
