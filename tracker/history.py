@@ -93,10 +93,14 @@ class HistoryItem:
             "row": self.row,
             "action": self.action,
             "code": self.code,
-            "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in self.changes],
+            "changes": [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new)} for c in self.changes],
             "undone_by": self.undone_by,
             "undoes": self.undoes,
         }
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 @dataclass(frozen=True)
@@ -222,7 +226,7 @@ def _restore_values(table: str, values: dict[str, Any]) -> dict[str, Any]:
     return {k: typed(table, k, v) for k, v in values.items() if k not in skip}
 
 
-def _reverse(session: Session, op: Operation, target: Operation, entry: AuditEntry, bumps: dict[int, int]) -> None:
+def _reverse(session: Session, op: Operation, target: Operation, entry: AuditEntry) -> None:
     """Reverse one entry inside the undo's transaction, logging the reversal under ``op``."""
     model = MODELS.get(entry.table_name)
     if model is None:
@@ -252,8 +256,6 @@ def _reverse(session: Session, op: Operation, target: Operation, entry: AuditEnt
     for name, value in _restore_values(entry.table_name, old).items():
         setattr(row, name, value)
     if isinstance(row, Project):
-        assert row.id is not None
-        bumps[row.id] = row.version
         claim(session, row, row.version)
     audit.log_update(session, op, row, before, entry.project_code)
 
@@ -285,10 +287,9 @@ def undo(engine: Engine, operation_id: int | None = None, *, actor: str = "", dr
             )
             _check_no_later_change(session, target, entries)
             op = audit.begin(session, "undo", f"undo {target.id} ({target.kind}): {target.summary}", actor)
-            bumps: dict[int, int] = {}
             try:
                 for entry in entries:
-                    _reverse(session, op, target, entry, bumps)
+                    _reverse(session, op, target, entry)
                 session.flush()
             except IntegrityError as exc:
                 raise UndoError(f"cannot undo operation {target.id}: the database refused ({exc.orig})") from exc
