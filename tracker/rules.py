@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, and_, case, exists, false, func, or_, select, type_coerce
 
 from tracker.models import ProgressRecord, Project, Status
-from tracker.schedule import month_end, month_index
+from tracker.schedule import last_complete_month, month_index
 
 FINISHED: tuple[str, ...] = (Status.COMPLETED.value, Status.CANCELLED.value)
 """States in which a project is done with: never warned about."""
@@ -162,11 +162,6 @@ def due_soon(as_of: date, settings: WarningSettings) -> ColumnElement[bool]:
         finish_index() < now + settings.due_soon_months,
         not_finished(),
     )
-
-
-def last_complete_month(as_of: date) -> int:
-    """Month index of the last month complete on ``as_of`` (as :func:`tracker.schedule.complete_months`)."""
-    return month_index(as_of.year, as_of.month) - (0 if as_of == month_end(as_of) else 1)
 
 
 def _pace_terms(as_of: date) -> tuple[ColumnElement[int], ColumnElement[int]]:

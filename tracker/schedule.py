@@ -35,10 +35,14 @@ def month_end(day: date) -> date:
     return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
+def last_complete_month(as_of: date) -> int:
+    """Month index of the last month complete on ``as_of`` (its own month only on its last day)."""
+    return month_index(as_of.year, as_of.month) - (0 if as_of == month_end(as_of) else 1)
+
+
 def complete_months(first_year: int, first_month: int, as_of: date) -> int:
     """How many months from ``first_year-first_month`` are complete on ``as_of`` (≥ 0)."""
-    last_complete = month_index(as_of.year, as_of.month) - (0 if as_of == month_end(as_of) else 1)
-    return max(0, last_complete - month_index(first_year, first_month) + 1)
+    return max(0, last_complete_month(as_of) - month_index(first_year, first_month) + 1)
 
 
 def period_months(start_year: int, start_month: int | None, finish_year: int, finish_month: int | None) -> int:
