@@ -62,6 +62,12 @@ class TrackerScreen(Screen[None]):
         await self.recompose()
         self._set_titles()
         self.refresh_data()
+        self.refresh_bindings()  # the new footer draws itself when the bindings are published
+        if self.AUTO_FOCUS:
+            for widget in self.query(self.AUTO_FOCUS):
+                if widget.focusable:
+                    widget.focus()
+                    break
 
     def _set_titles(self) -> None:
         self.title = self.t("app.title")
@@ -82,18 +88,15 @@ class FilteredScreen(TrackerScreen):
         return self.query_one(FilterBar)
 
     def current_query(self, sort_text: str = "") -> Query | None:
-        """The app's filter as a query; on bad syntax show the caret message and return None."""
-        from tracker.tui.data import Query
+        """The app's filter as a query; on bad syntax show the parser's message with its caret
+        under the offending part, and return None (the screen keeps its last good result)."""
+        from tracker.filters import FilterError
 
         text = self.tracker.filter_text
         try:
             query = self.tracker.query_for(text, sort_text)
-        except ImportError as exc:  # the filter language is not installed: show everything
-            self.filter_bar().show_error(self.t("app.not_available", module=exc.name or "tracker.filters"))
-            return Query()
-        except ValueError as exc:  # FilterError is a ValueError with .caret(text)
-            caret = getattr(exc, "caret", None)
-            self.filter_bar().show_error(caret(text) if callable(caret) else str(exc))
+        except FilterError as exc:
+            self.filter_bar().show_error(f"{self.t('filter.error')}{exc.message}\n{exc.caret(text)}")
             return None
         self.filter_bar().clear_error()
         return query

@@ -1,0 +1,104 @@
+"""Fixtures for the TUI tests: an app on a private copy of the 87-project database, a tracker.toml
+of its own in an empty folder, a fixed as-of date, and a way to drive it with Textual's Pilot.
+
+Pilot tests are plain functions that run their coroutine with :func:`asyncio.run`, so no async
+pytest plugin is needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.text import Text
+from sqlalchemy.engine import Engine
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from tracker.config import load
+from tracker.tui.app import TrackerApp
+
+AS_OF = date(2023, 6, 30)
+"""The monthly report date every TUI test runs at."""
+
+SIZE = (160, 45)
+"""The terminal size of every TUI test (and of the snapshots)."""
+
+CONFIG_TEXT = """\
+[general]
+reporter = "测试员"
+
+[warnings]
+stale_days = 60
+
+[views]
+kids = "category:儿童"
+"""
+
+MakeApp = Callable[..., TrackerApp]
+
+
+@pytest.fixture
+def config_path(workdir: Path) -> Path:
+    path = workdir / "tracker.toml"
+    path.write_text(CONFIG_TEXT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def make_app(engine: Engine, config_path: Path) -> MakeApp:
+    def make(language: str | None = "zh", as_of: date = AS_OF) -> TrackerApp:
+        return TrackerApp(engine, load(config_path), as_of, "测试员", language=language)
+
+    return make
+
+
+def drive(app: TrackerApp, body: Callable[[Pilot[Any]], Awaitable[None]], size: tuple[int, int] = SIZE) -> None:
+    """Run ``app`` headless and hand its pilot to ``body``."""
+
+    async def main() -> None:
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await body(pilot)
+
+    asyncio.run(main())
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], tries: int = 100) -> None:
+    """Let the app run until ``condition`` holds (a live filter waits for its debounce)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    assert condition()
+
+
+def plain(cell: object) -> str:
+    return cell.plain if isinstance(cell, Text) else str(cell)
+
+
+def column(table: DataTable[Any], key: str) -> list[str]:
+    """The text of one column, top to bottom."""
+    return [plain(cell) for cell in table.get_column(key)]
+
+
+def row_keys(table: DataTable[Any]) -> list[str]:
+    return [row.key.value or "" for row in table.ordered_rows]
+
+
+def static_text(widget: Any) -> str:
+    """The plain text a Static shows, whatever it was given (a str, a Rich Text or a Rich Table)."""
+    import io
+
+    from rich.console import Console
+
+    content = widget.content
+    if isinstance(content, str):
+        return content
+    console = Console(width=200, record=True, color_system=None, file=io.StringIO())
+    console.print(content)
+    return console.export_text()

@@ -1,0 +1,143 @@
+"""Recording a month's progress from the detail screen (``tracker.progress.record_progress``), its
+validation in place, and undoing it from the TUI (``tracker.history.undo_last``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+from textual.pilot import Pilot
+from textual.widgets import Input, Select
+
+from tests.tui.conftest import MakeApp, column, drive, static_text
+from tracker.db import make_engine, reading
+from tracker.editing import edit_project
+from tracker.models import ProgressRecord, Project
+from tracker.tui.screens.confirm import ConfirmScreen
+from tracker.tui.screens.detail import DetailScreen
+from tracker.tui.screens.portfolio import PortfolioScreen
+from tracker.tui.screens.progress_form import ProgressFormScreen
+from tracker.tui.widgets.progress_history import ProgressHistory
+
+
+def state(engine: Engine, code: str) -> tuple[Project, list[ProgressRecord]]:
+    with reading(engine) as session:
+        project = session.exec(select(Project).where(Project.code == code)).one()
+        records = list(session.exec(select(ProgressRecord).where(ProgressRecord.project_id == project.id)))
+    return project, records
+
+
+async def open_form(pilot: Pilot[Any], code: str) -> ProgressFormScreen:
+    await pilot.press("slash", *f"code={code}", "enter", "enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, DetailScreen)
+    await pilot.press("m")
+    form = pilot.app.screen
+    assert isinstance(form, ProgressFormScreen)
+    return form
+
+
+def fill(form: ProgressFormScreen, **values: str) -> None:
+    for name, value in values.items():
+        if name == "status":
+            form.query_one("#input-status", Select).value = value
+        else:
+            form.query_one(f"#input-{name}", Input).value = value
+
+
+def test_record_a_month_then_undo_it(make_app: MakeApp, engine: Engine) -> None:
+    async def body(pilot: Pilot[Any]) -> None:
+        form = await open_form(pilot, "2-18")
+        assert form.query_one("#input-month", Input).value == "2023-06"  # the as-of month
+        fill(form, status="in_progress", invested="1200.5", progress_text="一期主体封顶", problems="征地未完成")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        detail = pilot.app.screen
+        assert isinstance(detail, DetailScreen) and detail.version == 2
+        history = detail.query_one(ProgressHistory)
+        assert column(history, "month") == ["2023-06"]
+        assert column(history, "status") == ["在建"]
+        assert column(history, "invested_month") == ["1,200.50"]
+        fields = static_text(detail.query_one("#fields"))
+        assert "1,200.50" in fields and "在建" in fields
+        # 1200.5 of 100000 万元 invested = 1.2005%, shown rounded to 1.2 (two places, half-even: 1.20).
+        assert "1.2" in fields
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, PortfolioScreen)
+
+    drive(make_app(), body)
+    project, records = state(engine, "2-18")
+    assert project.status == "in_progress" and project.version == 2
+    assert [(r.month, r.status, r.invested, r.progress_text, r.problems, r.reporter) for r in records] == [
+        ("2023-06", "in_progress", Decimal("1200.5"), "一期主体封顶", "征地未完成", "测试员")
+    ]
+
+    async def undo(pilot: Pilot[Any]) -> None:
+        await pilot.press("u")
+        confirm = pilot.app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert "2-18" in confirm.question
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, PortfolioScreen)
+        assert any("2-18" in message for message in pilot.app.messages)  # type: ignore[attr-defined]
+
+    drive(make_app(), undo)
+    project, records = state(engine, "2-18")
+    assert project.status == "not_started" and records == []
+
+
+def test_undo_can_be_declined(make_app: MakeApp, engine: Engine) -> None:
+    edit_project(engine, "1-1", {"note": "待核实"}, actor="测试员")
+
+    async def body(pilot: Pilot[Any]) -> None:
+        await pilot.press("u", "n")
+        await pilot.pause()
+
+    drive(make_app(), body)
+    assert state(engine, "1-1")[0].note == "待核实"
+
+
+def test_bad_values_are_refused_under_their_fields(make_app: MakeApp, engine: Engine) -> None:
+    async def body(pilot: Pilot[Any]) -> None:
+        form = await open_form(pilot, "1-1")
+        fill(form, invested="12..5")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is form
+        assert "not a number" in form.field("invested").error
+        fill(form, invested="10", month="2023-07")  # after the as-of date 2023-06-30
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is form
+        assert form.field("invested").error == ""
+        assert "after the as-of date" in form.field("month").error
+        await pilot.press("escape")
+
+    drive(make_app(), body)
+    project, records = state(engine, "1-1")
+    assert records == [] and project.version == 1
+
+
+def test_progress_on_a_project_changed_meanwhile_is_refused_then_saved(make_app: MakeApp, db_url: str) -> None:
+    other = make_engine(db_url)
+
+    async def body(pilot: Pilot[Any]) -> None:
+        form = await open_form(pilot, "3-1")
+        edit_project(other, "3-1", {"note": "另行调度"}, expected_version=1, actor="另一位")
+        fill(form, invested="300")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.screen is form
+        assert "已被他人修改" in form.message
+        assert form.query_one("#input-invested", Input).value == "300"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, DetailScreen)
+
+    drive(make_app(), body)
+    project, records = state(other, "3-1")
+    assert project.note == "另行调度" and [r.invested for r in records] == [Decimal("300")]
+    other.dispose()
