@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
@@ -348,3 +351,23 @@ def test_cli_warnings_json_and_exit_status(cli: CliRun) -> None:
     table = cli("warnings", "code=1-6", "--as-of", "2021-09-01")
     assert "finish due end of 2021-08 (1 month ago), status not started" in table.stdout
     assert cli("warnings", "+late", "--as-of", "2023-06-30").exit_code == 2
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(as_of=st.dates(min_value=date(2020, 6, 1), max_value=date(2026, 12, 31)),
+       invested=st.integers(min_value=0, max_value=100_000))
+def test_lagging_matches_the_time_pace_worked_out_by_hand(engine: Engine, as_of: date, invested: int) -> None:
+    """2-18 runs 2021-01 … 2025-12 (60 months, total 100000, line 1504–1508), all money reported in 2021-01."""
+    with transaction(engine) as s:
+        project = s.execute(select(Project).where(Project.code == "2-18")).scalar_one()
+        project.status = Status.IN_PROGRESS.value
+        s.execute(ProgressRecord.__table__.delete().where(ProgressRecord.project_id == project.id))  # type: ignore[attr-defined]
+        s.add(ProgressRecord(project_id=project.id, month="2021-01", status="in_progress", invested=D(invested)))
+    # months complete: those whose last day is on or before as_of, counted from 2021-01, at most 60
+    next_day_month = (as_of + timedelta(days=1)).month != as_of.month
+    done = (as_of.year - 2021) * 12 + as_of.month - (0 if next_day_month else 1)
+    done = max(0, min(60, done))
+    lag = Fraction(done * 100, 60) - (Fraction(invested * 100, 100_000) if as_of >= date(2021, 1, 1) else 0)
+    expected = "red" if lag > 30 else "yellow" if lag >= 10 else None
+    got = [i.severity for i in items_as_of(engine, as_of, "code=2-18") if i.rule == "lagging"]
+    assert got == ([expected] if expected else [])
