@@ -183,7 +183,7 @@ def test_cli_report_stdout_en_and_no_bom(cli: CliRun, tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
     assert [r["code"] for r in rows] == ["2-9", ""]
     assert rows[0]["status"] == "in_progress" and rows[0]["invested_month"] == "1234.567891"
-    assert rows[1]["name"] == "total (1 projects)"
+    assert rows[1]["name"] == "total (1 project)"
     out = tmp_path / "r.csv"
     assert cli("report", "--month", "2023-06", "--output", str(out), "--no-bom").exit_code == 0
     assert out.read_bytes().startswith("序号".encode())
@@ -238,3 +238,30 @@ def test_cli_report_xlsx(cli: CliRun, tmp_path: Path) -> None:
 def test_cli_report_usage_errors_exit_2(cli: CliRun, args: tuple[str, ...], message: str) -> None:
     result = cli(*args)
     assert result.exit_code == 2 and message in result.stderr
+
+
+def test_the_same_report_and_undo_on_postgres(engine: Engine) -> None:
+    """One SQL for both backends: the report is identical on PostgreSQL, and undo works there too."""
+    from tests.pgserver import postgres_server
+    from tracker.bootstrap import init_database
+    from tracker.export import dumps_json
+    from tracker.history import undo_last
+    from tracker.report import to_data
+
+    _month_of_progress(engine)
+    with reading(engine) as s:
+        on_sqlite = dumps_json(to_data(monthly_report(s, "2023-06", Project.code.in_(CODES), subtotals=True)))  # type: ignore[attr-defined]
+    with postgres_server() as url:
+        pg = init_database(url).engine
+        try:
+            _month_of_progress(pg)
+            with reading(pg) as s:
+                report = monthly_report(s, "2023-06", Project.code.in_(CODES), subtotals=True)  # type: ignore[attr-defined]
+            assert dumps_json(to_data(report)) == on_sqlite
+            assert report.totals.values["invested_to_date"] == D("1894.567891")
+            assert undo_last(pg).summary.startswith("progress 5-4 2023-05")
+            with reading(pg) as s:
+                after = monthly_report(s, "2023-06", Project.code == "5-4")
+            assert after.rows[0].values["invested_to_date"] == 0 and after.rows[0].values["status"] == "not_started"
+        finally:
+            pg.dispose()

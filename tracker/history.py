@@ -260,6 +260,11 @@ def _reverse(session: Session, op: Operation, target: Operation, entry: AuditEnt
     audit.log_update(session, op, row, before, entry.project_code)
 
 
+def _code_key(code: str) -> tuple[int | str, ...]:
+    """``2-9`` before ``2-10``: codes sort by their numbers."""
+    return tuple(int(part) if part.isdigit() else part for part in code.split("-"))
+
+
 class _DryRun(Exception):
     """Raised inside the transaction to roll a rehearsed undo back."""
 
@@ -298,7 +303,7 @@ def undo(engine: Engine, operation_id: int | None = None, *, actor: str = "", dr
             op.undoes_id = target.id
             target.undone_by_id = op.id
             session.flush()
-            codes = sorted({e.project_code for e in entries if e.project_code})
+            codes = sorted({e.project_code for e in entries if e.project_code}, key=_code_key)
             assert target.id is not None
             result = UndoResult(None if dry_run else op.id, target.id, target.kind, target.summary, len(entries), codes)
             if dry_run:

@@ -314,12 +314,10 @@ def display_values(line: ReportLine, language: str) -> dict[str, Any]:
         values["status"] = Status(status).zh
     if line.kind == "project":
         values["warnings"] = warnings_text(values.get("warnings"), language)
-    if line.kind == "total":
-        values["name"] = f"合计（{line.count}个项目）" if language == "zh" else f"total ({line.count} projects)"
-    elif line.kind == "subtotal":
-        category = values.get("category")
-        values["name"] = f"小计（{line.count}个项目）" if language == "zh" else f"subtotal ({line.count} projects)"
-        values["category"] = category
+    if line.kind != "project":
+        word = {"total": ("合计", "total"), "subtotal": ("小计", "subtotal")}[line.kind]
+        plural = "" if line.count == 1 else "s"
+        values["name"] = f"{word[0]}（{line.count}个项目）" if language == "zh" else f"{word[1]} ({line.count} project{plural})"
     return values
 
 

@@ -232,6 +232,10 @@ def _entry_text(item: HistoryItem) -> str:
     return f"~ {what}: {changes}"
 
 
+def _rows(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"
+
+
 def _short(value: Any, width: int = 30) -> str:
     from decimal import Decimal
 
@@ -269,9 +273,9 @@ def undo_command(
         return
     projects = f"; projects {', '.join(result.codes[:10])}" + ("…" if len(result.codes) > 10 else "") if result.codes else ""
     if dry_run:
-        typer.echo(f"would undo operation {result.undone_id} ({result.kind}: {result.summary}): {result.rows} rows{projects}")
+        typer.echo(f"would undo operation {result.undone_id} ({result.kind}: {result.summary}): {_rows(result.rows)}{projects}")
     else:
-        typer.echo(f"undid operation {result.undone_id} ({result.kind}: {result.summary}): {result.rows} rows{projects}; "
+        typer.echo(f"undid operation {result.undone_id} ({result.kind}: {result.summary}): {_rows(result.rows)}{projects}; "
                    f"recorded as operation {result.operation_id}")
 
 
