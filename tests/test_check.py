@@ -152,10 +152,14 @@ def test_the_six_budget_findings_exact(engine: Engine) -> None:
     for ordinal in (2, 4):
         label, _, total, _, planned = PUBLISHED_CATEGORY[ordinal]
         expected += [
-            ("category-total", "category", ordinal, D(total), hand_sum(ordinal, 1), hand_sum(ordinal, 1) - D(total), label),
-            ("category-planned", "category", ordinal, D(planned), hand_sum(ordinal, 2), hand_sum(ordinal, 2) - D(planned), label),
+            ("category-total", "category", ordinal, D(total), hand_sum(ordinal, 1),
+             hand_sum(ordinal, 1) - D(total), label),
+            ("category-planned", "category", ordinal, D(planned), hand_sum(ordinal, 2),
+             hand_sum(ordinal, 2) - D(planned), label),
         ]
-    got = [(f.rule, f.scope, f.category_ordinal, f.published, f.computed, f.difference, f.line) for f in report.findings]
+    got = [
+        (f.rule, f.scope, f.category_ordinal, f.published, f.computed, f.difference, f.line) for f in report.findings
+    ]
     assert got == expected
     assert [f.difference for f in report.findings] == [
         D("-104210.8"), D("-104210.8"), D("-100000"), D("-100000"), D("-4210.8"), D("-4210.8")
@@ -179,7 +183,9 @@ def test_all_findings_on_the_bundled_data(engine: Engine) -> None:
         ("warning", "start-before-period", "4-18"),  # line 2796: 2020–2025
     ]
     by_code = {f.code: f for f in report.findings if f.code}
-    assert by_code["2-11"].message == "2-11 湘潭市雨湖区社区养老服务网络建设项目: starts 2020, before the plan period 2021–2025"
+    assert by_code["2-11"].message == (
+        "2-11 湘潭市雨湖区社区养老服务网络建设项目: starts 2020, before the plan period 2021–2025"
+    )
     assert (by_code["4-8"].category_ordinal, by_code["4-8"].line) == (4, 2566)  # the row begins at line 2566
     assert (report.checked.plans, report.checked.categories, report.checked.projects) == (1, 5, 87)
     assert report.failed() and report.failed(strict=True)
@@ -256,14 +262,18 @@ def test_duplicate_code_ignores_surrounding_spaces(engine: Engine) -> None:
 
 def test_duplicate_name(engine: Engine) -> None:
     set_fields(engine, "1-2", name="湘潭市未成年人救助保护中心基础设施改扩建项目")  # the name of 1-1
-    assert summary(run(engine, "duplicate-name")) == [("warning", "duplicate-name", "1-1"), ("warning", "duplicate-name", "1-2")]
+    assert summary(run(engine, "duplicate-name")) == [
+        ("warning", "duplicate-name", "1-1"), ("warning", "duplicate-name", "1-2"),
+    ]
 
 
 def test_district_unplaced(engine: Engine) -> None:
     set_fields(engine, "1-1", district=None)
     set_fields(engine, "1-2", district=" ")
     assert summary(run(engine, "district-unplaced")) == [
-        ("warning", "district-unplaced", "1-1"), ("warning", "district-unplaced", "1-2"), ("warning", "district-unplaced", "4-11"),
+        ("warning", "district-unplaced", "1-1"),
+        ("warning", "district-unplaced", "1-2"),
+        ("warning", "district-unplaced", "4-11"),
     ]
 
 
@@ -397,12 +407,14 @@ def test_json_output_on_the_bundled_data(cli: CliRun) -> None:
     assert data["checked"] == {"plans": 1, "categories": 5, "projects": 87, "progress_records": 0, "annual_plans": 0}
     first = data["findings"][0]
     assert list(first)[:8] == ["rule", "severity", "scope", "code", "published", "computed", "difference", "message"]
-    assert {k: first[k] for k in ("rule", "severity", "scope", "code", "published", "computed", "difference", "line")} == {
+    keys = ("rule", "severity", "scope", "code", "published", "computed", "difference", "line")
+    assert {k: first[k] for k in keys} == {
         "rule": "plan-total", "severity": "error", "scope": "plan", "code": None, "published": D("592917.92"),
         "computed": D("488707.12"), "difference": D("-104210.8"), "line": 866,
     }
     unplaced = next(f for f in data["findings"] if f["rule"] == "district-unplaced")
-    assert (unplaced["code"], unplaced["scope"], unplaced["published"], unplaced["category_ordinal"]) == ("4-11", "project", None, 4)
+    assert (unplaced["code"], unplaced["scope"], unplaced["published"], unplaced["category_ordinal"]) == (
+        "4-11", "project", None, 4)
     # money is written exactly, as JSON numbers, Chinese unescaped
     assert '"published": 356417.32,' in result.stdout and '"difference": -100000,' in result.stdout
     assert '"computed": 168647,' in result.stdout and "老年人福利类项目" in result.stdout

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Engine
 
 from tests.conftest import CliRun
 from tests.pgserver import postgres_server
@@ -200,7 +201,9 @@ def test_text_output_is_grouped_and_plain_on_a_pipe(cli: CliRun) -> None:
     assert errors < warnings
     block = lines[errors:warnings]
     assert block[1] == "  湘潭市“十四五”民政事业发展规划 · 总计 (plan)"
-    assert block[2].startswith("    plan-total line 866: published total investment 592917.92 万元, the rows sum to 488707.12")
+    assert block[2].startswith(
+        "    plan-total line 866: published total investment 592917.92 万元, the rows sum to 488707.12"
+    )
     assert "  category 2 老年人福利类项目" in block and "  category 4 社会公益类项目" in block
     assert (
         "    category-total line 2398: published total investment 172857.8 万元, the rows sum to 168647 万元 "
@@ -209,11 +212,12 @@ def test_text_output_is_grouped_and_plain_on_a_pipe(cli: CliRun) -> None:
     assert lines[-1] == "FAILED: 6 errors, 4 warnings, 0 info"
 
 
-def test_findings_on_progress_show_the_month(cli: CliRun, engine) -> None:  # type: ignore[no-untyped-def]
+def test_progress_findings_carry_exact_figures(cli: CliRun, engine: Engine) -> None:
     add_record(engine, "1-2", "2023-01", "in_progress", "200")
     add_record(engine, "1-2", "2023-02", "in_progress", "150.5")  # 1-2's total is 300 (line 952)
     data = json.loads(cli("check", "-f", "json", "--rule", "invested-over-total").stdout, parse_float=Decimal)
     (finding,) = data["findings"]
+    assert (finding["code"], finding["scope"], finding["unit"]) == ("1-2", "project", "万元")
     assert (finding["published"], finding["computed"], finding["difference"]) == (D("300"), D("350.5"), D("50.5"))
 
 
@@ -246,7 +250,7 @@ def pg_url() -> Iterator[str]:
         yield url
 
 
-def test_same_findings_on_postgres(pg_url: str, cli: CliRun, engine) -> None:  # type: ignore[no-untyped-def]
+def test_same_findings_on_postgres(pg_url: str, cli: CliRun, engine: Engine) -> None:
     pg_engine = make_engine(pg_url)
     try:
         for eng in (engine, pg_engine):  # the same crafted faults on both backends

@@ -53,11 +53,26 @@ class Rule:
 
 
 RULE_LIST: tuple[Rule, ...] = (
-    Rule("plan-total", ERROR, PLAN, "the plan's published grand total (总计 总投资) differs from the sum of its projects"),
-    Rule("plan-planned", ERROR, PLAN, "the plan's published planned total (总计 计划投资) differs from the sum of its projects"),
-    Rule("plan-count", ERROR, PLAN, "the plan's published project count (总计项目(N)) differs from the projects imported"),
-    Rule("category-total", ERROR, CATEGORY, "a category's published total investment differs from the sum of its projects"),
-    Rule("category-planned", ERROR, CATEGORY, "a category's published planned investment differs from the sum of its projects"),
+    Rule(
+        "plan-total", ERROR, PLAN,
+        "the plan's published grand total (总计 总投资) differs from the sum of its projects",
+    ),
+    Rule(
+        "plan-planned", ERROR, PLAN,
+        "the plan's published planned total (总计 计划投资) differs from the sum of its projects",
+    ),
+    Rule(
+        "plan-count", ERROR, PLAN,
+        "the plan's published project count (总计项目(N)) differs from the projects imported",
+    ),
+    Rule(
+        "category-total", ERROR, CATEGORY,
+        "a category's published total investment differs from the sum of its projects",
+    ),
+    Rule(
+        "category-planned", ERROR, CATEGORY,
+        "a category's published planned investment differs from the sum of its projects",
+    ),
     Rule("category-count", ERROR, CATEGORY, "a category's published project count (…(N个)) differs from its projects"),
     Rule("published-missing", INFO, CATEGORY, "the plan or a category published no total to check against"),
     Rule("planned-over-total", ERROR, PROJECT, "a project's planned (十四五) investment exceeds its total investment"),
@@ -74,11 +89,17 @@ RULE_LIST: tuple[Rule, ...] = (
     Rule("unknown-status", ERROR, PROJECT, "a project or a progress record has a status that is not one of the five"),
     Rule("invested-over-total", ERROR, PROJECT, "the money invested to date exceeds the project's total investment"),
     Rule("invested-below-zero", ERROR, PROJECT, "the running total invested falls below zero in some month"),
-    Rule("completed-nothing-invested", WARNING, PROJECT, "a project is completed (已竣工) but no investment was reported"),
+    Rule(
+        "completed-nothing-invested", WARNING, PROJECT,
+        "a project is completed (已竣工) but no investment was reported",
+    ),
     Rule("reported-after-cancelled", WARNING, PROJECT, "progress reported for a month after the project was cancelled"),
     Rule("future-month", ERROR, PROJECT, "a progress record is for a month after the as-of date"),
     Rule("bad-month", ERROR, PROJECT, "a progress record's month is not written YYYY-MM"),
-    Rule("annual-over-planned", WARNING, PROJECT, "the annual plan figures within the plan period exceed the planned investment"),
+    Rule(
+        "annual-over-planned", WARNING, PROJECT,
+        "the annual plan figures within the plan period exceed the planned investment",
+    ),
 )
 RULES: dict[str, Rule] = {rule.id: rule for rule in RULE_LIST}
 
@@ -315,9 +336,12 @@ def plan_totals(conn: Connection, ctx: Context) -> Iterator[Finding]:
     for row in conn.execute(query):
         where = f"plan {row.name} (总计, table at line {row.source_first_line})"
         common: dict[str, Any] = {"scope": PLAN, "where": where, "plan": row.name, "line": row.source_first_line}
-        yield from _compare("plan-total", row.published_total, row.total, what="total investment", unit="万元", **common)
-        yield from _compare("plan-planned", row.published_planned, row.planned, what="planned investment", unit="万元", **common)
-        yield from _compare("plan-count", row.published_count, int(row.n), what="project count", unit="projects", **common)
+        for rule, published, computed, what, unit in (
+            ("plan-total", row.published_total, row.total, "total investment", "万元"),
+            ("plan-planned", row.published_planned, row.planned, "planned investment", "万元"),
+            ("plan-count", row.published_count, int(row.n), "project count", "projects"),
+        ):
+            yield from _compare(rule, published, computed, what=what, unit=unit, **common)
         if detail := _missing_published(where, row.published_total, row.published_planned):
             yield Finding("published-missing", "", PLAN, f"{where}: {detail}", row.name, line=row.source_first_line,
                           order=(row.name, -1, -1), detail=detail)
@@ -342,9 +366,12 @@ def category_totals(conn: Connection, ctx: Context) -> Iterator[Finding]:
             "scope": CATEGORY, "where": where, "plan": row.plan, "line": row.source_line,
             "category": row.name, "ordinal": row.ordinal,
         }
-        yield from _compare("category-total", row.published_total, row.total, what="total investment", unit="万元", **common)
-        yield from _compare("category-planned", row.published_planned, row.planned, what="planned investment", unit="万元", **common)
-        yield from _compare("category-count", row.published_count, int(row.n), what="project count", unit="projects", **common)
+        for rule, published, computed, what, unit in (
+            ("category-total", row.published_total, row.total, "total investment", "万元"),
+            ("category-planned", row.published_planned, row.planned, "planned investment", "万元"),
+            ("category-count", row.published_count, int(row.n), "project count", "projects"),
+        ):
+            yield from _compare(rule, published, computed, what=what, unit=unit, **common)
         if detail := _missing_published(where, row.published_total, row.published_planned):
             yield Finding("published-missing", "", CATEGORY, f"{where}: {detail}", row.plan, category=row.name,
                           category_ordinal=row.ordinal, line=row.source_line, order=(row.plan, row.ordinal, -1),
@@ -426,7 +453,9 @@ def _row_predicates(invested: ColumnElement[Decimal]) -> dict[str, ColumnElement
         "outside-period": outside,
         "start-before-period": and_(P.c.start_year < PL.c.period_start, ~outside),
         "finish-after-period": and_(P.c.finish_year > PL.c.period_end, ~outside),
-        "required-missing": or_(*(_blank(P.c[f]) for f, _ in REQUIRED_TEXT), *(P.c[f].is_(None) for f, _ in REQUIRED_YEARS)),
+        "required-missing": or_(
+            *(_blank(P.c[f]) for f, _ in REQUIRED_TEXT), *(P.c[f].is_(None) for f, _ in REQUIRED_YEARS)
+        ),
         "district-unplaced": _blank(P.c.district),
         "unknown-status": P.c.status.not_in(STATUS_VALUES),
         "invested-over-total": invested > P.c.total_investment,
@@ -459,8 +488,12 @@ ROW_MESSAGES: dict[str, Callable[[Row[Any]], str]] = {
         f"runs {_when(r.start_year, r.start_month)}–{_when(r.finish_year, r.finish_month)}, "
         f"entirely outside the plan period {_period(r)}"
     ),
-    "start-before-period": lambda r: f"starts {_when(r.start_year, r.start_month)}, before the plan period {_period(r)}",
-    "finish-after-period": lambda r: f"finishes {_when(r.finish_year, r.finish_month)}, after the plan period {_period(r)}",
+    "start-before-period": lambda r: (
+        f"starts {_when(r.start_year, r.start_month)}, before the plan period {_period(r)}"
+    ),
+    "finish-after-period": lambda r: (
+        f"finishes {_when(r.finish_year, r.finish_month)}, after the plan period {_period(r)}"
+    ),
     "required-missing": _required_message,
     "district-unplaced": lambda r: (
         f"not placed in a district (owner {r.owner!r}); set it with `tracker edit {r.code} district=…`"
@@ -469,7 +502,9 @@ ROW_MESSAGES: dict[str, Callable[[Row[Any]], str]] = {
     "invested-over-total": lambda r: (
         f"invested to date {fmt_wan(r.invested)} 万元 exceeds the total investment {fmt_wan(r.total_investment)} 万元"
     ),
-    "completed-nothing-invested": lambda r: f"status completed (已竣工) but {fmt_wan(r.invested)} 万元 invested to date",
+    "completed-nothing-invested": lambda r: (
+        f"status completed (已竣工) but {fmt_wan(r.invested)} 万元 invested to date"
+    ),
 }
 ROW_FIGURES: dict[str, Callable[[Row[Any]], dict[str, Any]]] = {
     "planned-over-total": lambda r: _limit_figures(r.total_investment, r.planned_investment),
@@ -584,7 +619,9 @@ def record_rules(conn: Connection, ctx: Context) -> Iterator[Finding]:
             *PROJECT_COLUMNS, R.c.month, R.c.status.label("reported_status"), R.c.invested.label("reported"),
             cancelled.c.since, *flags,
         )
-        .select_from(_projects().join(R, R.c.project_id == P.c.id).outerjoin(cancelled, cancelled.c.project_id == P.c.id))
+        .select_from(
+            _projects().join(R, R.c.project_id == P.c.id).outerjoin(cancelled, cancelled.c.project_id == P.c.id)
+        )
         .where(or_(*predicates.values()))
         .order_by(*_project_order(), R.c.month)
     )

@@ -26,12 +26,16 @@ FORMATS = ("text", "json")
 @app.command("check")
 def check(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text (grouped, for people) or json (for scripts).")] = "text",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text (grouped, for people) or json (for scripts).")
+    ] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")] = False,
     rules: Annotated[
         list[str] | None, typer.Option("--rule", "-r", help="Run only this rule (repeatable); see --list-rules.")
     ] = None,
-    list_rules: Annotated[bool, typer.Option("--list-rules", help="List the rules with their severities and exit.")] = False,
+    list_rules: Annotated[
+        bool, typer.Option("--list-rules", help="List the rules with their severities and exit.")
+    ] = False,
 ) -> None:
     """Recompute every total from the projects and hold it, and each project, to the published plan.
 
@@ -134,7 +138,8 @@ def print_report(report: Report, failed: bool, strict: bool, as_of: str) -> None
         if not found:
             continue
         out.print()
-        out.print(f"[{style}]{severity.upper()}S ({len(found)})[/]" if len(found) != 1 else f"[{style}]{severity.upper()} (1)[/]")
+        plural = "S" if len(found) != 1 else ""
+        out.print(f"[{style}]{severity.upper()}{plural} ({len(found)})[/]")
         heading = None
         for finding in found:
             group = _group(finding, several_plans)
