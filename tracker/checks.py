@@ -214,8 +214,8 @@ def validate_rule_ids(ids: Iterable[str]) -> list[str]:
 # A checker runs one or two SQL queries (SQLAlchemy Core over the model tables: a scheduled check
 # should not pay for ORM object loading) and yields findings with an empty severity; run_checks()
 # fills the severity in from the settings and drops the rules that are off. Per-row rules are
-# evaluated in SQL too: one query selects every project that breaks any rule, with one boolean
-# column per rule, so the number of queries does not grow with the number of rules.
+# evaluated in SQL too: one query reads every project with one boolean column per rule, so the
+# number of queries does not grow with the number of rules.
 
 P: Table = Project.__table__  # type: ignore[attr-defined]
 C: Table = Category.__table__  # type: ignore[attr-defined]
@@ -315,7 +315,7 @@ def _sums_by(key: Any, name: str) -> Any:
     )
 
 
-def _missing_published(where: str, total: Any, planned: Any) -> str | None:
+def _missing_published(total: Any, planned: Any) -> str | None:
     missing = [w for w, v in (("total", total), ("planned total", planned)) if v is None]
     return f"no published {' or '.join(missing)} to check against" if missing else None
 
@@ -342,7 +342,7 @@ def plan_totals(conn: Connection, ctx: Context) -> Iterator[Finding]:
             ("plan-count", row.published_count, int(row.n), "project count", "projects"),
         ):
             yield from _compare(rule, published, computed, what=what, unit=unit, **common)
-        if detail := _missing_published(where, row.published_total, row.published_planned):
+        if detail := _missing_published(row.published_total, row.published_planned):
             yield Finding("published-missing", "", PLAN, f"{where}: {detail}", row.name, line=row.source_first_line,
                           order=(row.name, -1, -1), detail=detail)
 
@@ -372,7 +372,7 @@ def category_totals(conn: Connection, ctx: Context) -> Iterator[Finding]:
             ("category-count", row.published_count, int(row.n), "project count", "projects"),
         ):
             yield from _compare(rule, published, computed, what=what, unit=unit, **common)
-        if detail := _missing_published(where, row.published_total, row.published_planned):
+        if detail := _missing_published(row.published_total, row.published_planned):
             yield Finding("published-missing", "", CATEGORY, f"{where}: {detail}", row.plan, category=row.name,
                           category_ordinal=row.ordinal, line=row.source_line, order=(row.plan, row.ordinal, -1),
                           detail=detail)
