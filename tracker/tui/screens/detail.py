@@ -125,7 +125,7 @@ class DetailScreen(TrackerScreen):
             ("field.total_investment", render.money(p.total_investment).plain),
             ("field.planned_investment", render.money(p.planned_investment).plain),
             ("field.social_share_pct", fmt_wan(p.social_share_pct)),
-            ("field.social_capital", fmt_wan(social_capital(p.total_investment, p.social_share_pct))),
+            ("field.social_capital", render.money(social_capital(p.total_investment, p.social_share_pct)).plain),
             ("field.status", status_label(language, p.status)),
             ("field.invested_to_date", render.money(row.invested_to_date).plain),
             ("field.progress_pct", fmt_wan(progress) if progress is not None else ""),
