@@ -60,7 +60,13 @@ def test_export_import_export_is_lossless(cli: CliRun, engine: Engine, tmp_path:
     result = cli("import-csv", str(first), "--format", "json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert (data["rows"], data["created"], data["updated"], data["unchanged"], data["operation_id"]) == (87, [], {}, 87, None)
+    assert (data["rows"], data["created"], data["updated"], data["unchanged"], data["operation_id"]) == (
+        87,
+        [],
+        {},
+        87,
+        None,
+    )
     assert data["encoding"] == "utf-8-sig"
     assert _operations(engine) == operations  # nothing changed, nothing logged
     second = tmp_path / "second.csv"
@@ -80,8 +86,10 @@ def test_gbk_file_from_excel_updates_by_code(cli: CliRun, engine: Engine, tmp_pa
     result = import_csv(engine, path, actor="张三")
     assert result.encoding == "gb18030" and result.rows == 87 and result.unchanged == 85
     assert result.updated == {
-        "1-1": {"name": ("湘潭市未成年人救助保护中心基础设施改扩建项目", "湘潭市未成年人救助保护中心改扩建项目（调整）"),
-                "total_investment": (D(1500), D("1600.5"))},
+        "1-1": {
+            "name": ("湘潭市未成年人救助保护中心基础设施改扩建项目", "湘潭市未成年人救助保护中心改扩建项目（调整）"),
+            "total_investment": (D(1500), D("1600.5")),
+        },
         "4-11": {"district": (None, "湘潭县"), "district_source": (None, "user")},
     }
     with reading(engine) as s:
@@ -103,12 +111,12 @@ def test_encodings(cli: CliRun, engine: Engine, tmp_path: Path, encoding: str) -
 def test_bad_rows_are_all_reported_with_line_and_column_and_nothing_is_written(engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(
-        "code,name,content,total_investment,district\r\n"        # line 1
-        '1-1,新名称,"第一行\r\n'                                    # line 2: a good row spanning two lines
-        '第二行",1500,市本级\r\n'                                   # line 3
-        "2-9,,内容,abc,火星区\r\n"                                 # line 4: three bad cells
+        "code,name,content,total_investment,district\r\n"  # line 1
+        '1-1,新名称,"第一行\r\n'  # line 2: a good row spanning two lines
+        '第二行",1500,市本级\r\n'  # line 3
+        "2-9,,内容,abc,火星区\r\n"  # line 4: three bad cells
         "4-11,湖南湘水缘圆满殡仪服务中心及配套用房工程项目,,100000,湘潭县\r\n"  # line 5: good
-        "2-9,x,y,1,雨湖区\r\n",                                    # line 6: the same code again
+        "2-9,x,y,1,雨湖区\r\n",  # line 6: the same code again
         encoding="utf-8",
     )
     operations = _operations(engine)
@@ -118,7 +126,8 @@ def test_bad_rows_are_all_reported_with_line_and_column_and_nothing_is_written(e
     assert [str(e) for e in info.value.errors] == [
         f"{p}:4:2: name: must not be empty",
         f"{p}:4:4: total_investment: amount 'abc' is not a number",
-        f"{p}:4:5: district: unknown district '火星区'; expected one of 市本级, 雨湖区, 岳塘区, 湘潭县, 湘乡市, 韶山市, "
+        f"{p}:4:5: district: unknown district '火星区'; expected one of 市本级, 雨湖区, 岳塘区, 湘潭县, "
+        "湘乡市, 韶山市, "
         "湘潭高新区, 湘潭经开区, 昭山示范区",
         f"{p}:6:1: code: 2-9 appears twice (first on line 4)",
     ]
@@ -148,10 +157,21 @@ def test_one_bad_row_in_the_full_export_leaves_the_database_untouched(cli: CliRu
 def test_new_project_is_added(cli: CliRun, engine: Engine, tmp_path: Path) -> None:
     header, rows = _export_rows(cli)
     new = list(next(r for r in rows if r[0] == "5-4"))
-    for key, value in {"code": "5-5", "seq": "5", "name": "韶山市残疾人托养中心项目", "total_investment": "80.5",
-                       "planned_investment": "80", "social_share_pct": "12.5", "start_text": "2024",
-                       "finish_text": "2025.6", "start_year": "", "finish_year": "", "finish_month": "",
-                       "social_capital": "", "status": "在建"}.items():
+    for key, value in {
+        "code": "5-5",
+        "seq": "5",
+        "name": "韶山市残疾人托养中心项目",
+        "total_investment": "80.5",
+        "planned_investment": "80",
+        "social_share_pct": "12.5",
+        "start_text": "2024",
+        "finish_text": "2025.6",
+        "start_year": "",
+        "finish_year": "",
+        "finish_month": "",
+        "social_capital": "",
+        "status": "在建",
+    }.items():
         new[header.index(key)] = value
     path = _write(tmp_path / "new.csv", header, [*rows, new])
     dry = cli("import-csv", str(path), "--dry-run")
@@ -163,8 +183,18 @@ def test_new_project_is_added(cli: CliRun, engine: Engine, tmp_path: Path) -> No
     assert len(by_code) == 88
     added = by_code["5-5"]
     assert (added["category"], added["seq"], added["name"], added["district"], added["status"]) == (
-        "残障人福利类项目", 5, "韶山市残疾人托养中心项目", "韶山市", "in_progress")
-    assert (added["start_year"], added["start_month"], added["finish_year"], added["finish_month"]) == (2024, None, 2025, 6)
+        "残障人福利类项目",
+        5,
+        "韶山市残疾人托养中心项目",
+        "韶山市",
+        "in_progress",
+    )
+    assert (added["start_year"], added["start_month"], added["finish_year"], added["finish_month"]) == (
+        2024,
+        None,
+        2025,
+        6,
+    )
     assert added["social_capital"] == D("10.0625")  # 80.5 × 12.5%
     assert cli("undo").exit_code == 0
     assert len(json.loads(cli("export").stdout)) == 87
@@ -186,7 +216,9 @@ def test_new_project_is_added(cli: CliRun, engine: Engine, tmp_path: Path) -> No
         ("5-4", {"finish_text": "2020"}, "'2022' disagrees with finish_text '2020'"),
     ],
 )
-def test_refused_rows(cli: CliRun, engine: Engine, tmp_path: Path, code: str, changes: dict[str, str], fragment: str) -> None:
+def test_refused_rows(
+    cli: CliRun, engine: Engine, tmp_path: Path, code: str, changes: dict[str, str], fragment: str
+) -> None:
     header, rows = _export_rows(cli)
     row = list(next(r for r in rows if r[0] == "5-4"))
     row[0] = code

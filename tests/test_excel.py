@@ -86,7 +86,13 @@ def test_neutralise_is_safe_and_reversible(text: str) -> None:
 def test_csv_bom_quoting_and_line_ends(tmp_path: Path) -> None:
     records = [
         {"code": "1-1", "name": '他说"好"', "content": "一,二\n三", "total": D("1500"), "note": "=cmd|' /C calc'!A0"},
-        {"code": "2-9", "name": "湘潭市雨湖区老年养护院(二期)建设项目", "content": None, "total": D("5409.88"), "note": "-"},
+        {
+            "code": "2-9",
+            "name": "湘潭市雨湖区老年养护院(二期)建设项目",
+            "content": None,
+            "total": D("5409.88"),
+            "note": "-",
+        },
     ]
     keys = ("code", "name", "content", "total", "note")
     path = tmp_path / "out.csv"
@@ -122,7 +128,12 @@ def test_exact_number() -> None:
 
 
 def test_xlsx_typed_cells_formats_freeze_and_widths(tmp_path: Path) -> None:
-    columns = [SheetColumn("项目名称"), SheetColumn("序号", "int"), SheetColumn("总投资", "money"), SheetColumn("占比%", "percent")]
+    columns = [
+        SheetColumn("项目名称"),
+        SheetColumn("序号", "int"),
+        SheetColumn("总投资", "money"),
+        SheetColumn("占比%", "percent"),
+    ]
     rows = [
         ["湘潭市雨湖区老年养护院(二期)建设项目", 9, D("499.872912"), D("9.24")],
         ["=1+1", 10, D("1234567890.123456"), None],
@@ -217,7 +228,8 @@ def test_headless_csv_commands_import_no_spreadsheet_or_tui_library(db_path: Pat
         "except SystemExit:\n"
         "    pass\n"
         "try:\n"
-        f"    main(['--db', {str(db_path)!r}, 'report', '--month', '2023-06', '--output', {str(tmp_path / 'r.csv')!r}])\n"
+        f"    main(['--db', {str(db_path)!r}, 'report', '--month', '2023-06',"
+        f" '--output', {str(tmp_path / 'r.csv')!r}])\n"
         "except SystemExit:\n"
         "    pass\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('xlsxwriter', 'openpyxl', 'textual')))\n"

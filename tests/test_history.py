@@ -30,14 +30,28 @@ def _state(engine: Engine) -> dict[str, tuple]:
     """Every project's data (not its version) and every progress record: what undo must restore."""
     with reading(engine) as s:
         projects = {
-            p.code: (p.name, p.district, p.district_source, p.status, p.total_investment, p.planned_investment,
-                     p.social_share_pct, p.start_text, p.finish_text)
+            p.code: (
+                p.name,
+                p.district,
+                p.district_source,
+                p.status,
+                p.total_investment,
+                p.planned_investment,
+                p.social_share_pct,
+                p.start_text,
+                p.finish_text,
+            )
             for p in s.exec(select(Project))
         }
-        records = {(r.project_id, r.month): (r.status, r.invested, r.progress_text) for r in s.exec(select(ProgressRecord))}
+        records = {
+            (r.project_id, r.month): (r.status, r.invested, r.progress_text) for r in s.exec(select(ProgressRecord))
+        }
         plans = {(a.project_id, a.year): a.planned for a in s.exec(select(AnnualPlan))}
-    return {"projects": tuple(sorted(projects.items())), "records": tuple(sorted(records.items())),
-            "plans": tuple(sorted(plans.items()))}
+    return {
+        "projects": tuple(sorted(projects.items())),
+        "records": tuple(sorted(records.items())),
+        "plans": tuple(sorted(plans.items())),
+    }
 
 
 def test_history_lists_field_level_changes_newest_first(engine: Engine) -> None:
@@ -120,8 +134,8 @@ def test_undo_an_annual_plan_and_an_edit(engine: Engine) -> None:
 
 def _write_import(tmp_path: Path, engine: Engine) -> Path:
     """The export's CSV with 2-9's total changed, 4-11 placed, and a new project 5-5 added."""
-    from tracker.export import EXPORT_KEYS, record
     from tracker.excel import write_csv_excel
+    from tracker.export import EXPORT_KEYS, record
     from tracker.portfolio import rows
 
     with reading(engine) as s:
@@ -129,8 +143,14 @@ def _write_import(tmp_path: Path, engine: Engine) -> Path:
     by_code = {r["code"]: r for r in records}
     by_code["2-9"]["total_investment"] = D("5500.5")
     by_code["4-11"]["district"] = "湘潭县"
-    new = dict(by_code["5-4"]) | {"code": "5-5", "seq": 5, "name": "新增残疾人托养项目", "total_investment": D("80"),
-                                  "planned_investment": D("80"), "status": "not_started"}
+    new = dict(by_code["5-4"]) | {
+        "code": "5-5",
+        "seq": 5,
+        "name": "新增残疾人托养项目",
+        "total_investment": D("80"),
+        "planned_investment": D("80"),
+        "status": "not_started",
+    }
     path = tmp_path / "changes.csv"
     write_csv_excel([*records, new], path, EXPORT_KEYS)
     return path
@@ -173,7 +193,11 @@ def test_undo_refuses_when_a_later_operation_changed_the_rows(engine: Engine) ->
     undo(engine, first.operation_id)
     with reading(engine) as s:
         row = find(s, "1-1")
-    assert row is not None and row.invested_to_date == 0 and row.project.name == "湘潭市未成年人救助保护中心基础设施改扩建项目"
+    assert (
+        row is not None
+        and row.invested_to_date == 0
+        and row.project.name == "湘潭市未成年人救助保护中心基础设施改扩建项目"
+    )
 
 
 def test_undo_refuses_a_row_changed_outside_the_log(engine: Engine) -> None:

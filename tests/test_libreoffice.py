@@ -42,7 +42,8 @@ def soffice() -> str:
     if found is None:
         pytest.fail(
             "LibreOffice is not installed (no `soffice` on PATH): this test must run. Install the Debian package "
-            "libreoffice-calc-nogui (`sudo apt-get install --no-install-recommends libreoffice-calc-nogui`, or `make test`)."
+            "libreoffice-calc-nogui (`sudo apt-get install --no-install-recommends libreoffice-calc-nogui`, "
+            "or `make test`)."
         )
     return found
 
@@ -53,7 +54,9 @@ def profile(tmp_path_factory: pytest.TempPathFactory) -> str:
     return (tmp_path_factory.mktemp("lo-profile")).as_uri()
 
 
-def convert(soffice: str, profile: str, files: list[Path], target: str, outdir: Path, infilter: str | None = None) -> None:
+def convert(
+    soffice: str, profile: str, files: list[Path], target: str, outdir: Path, infilter: str | None = None
+) -> None:
     args = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore"]
     if infilter:
         args.append(f"--infilter={infilter}")
@@ -61,14 +64,18 @@ def convert(soffice: str, profile: str, files: list[Path], target: str, outdir: 
     result = subprocess.run(args, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     for f in files:
-        assert (outdir / f"{f.stem}.{target.split(':')[0]}").exists(), f"LibreOffice did not convert {f}: {result.stdout} {result.stderr}"
+        assert (outdir / f"{f.stem}.{target.split(':')[0]}").exists(), (
+            f"LibreOffice did not convert {f}: {result.stdout} {result.stderr}"
+        )
 
 
 @pytest.fixture
 def written(cli: CliRun, tmp_path: Path) -> dict[str, Path]:
     """The files tracker writes for Excel: the export and the June report, as CSV and xlsx."""
-    for args in (("2-9", "--month", "2023-06", "--status", "在建", "--invested", "1234.567891", "--problems", "=1+1"),
-                 ("2-18", "--month", "2023-06", "--status", "在建", "--invested", "0.01")):
+    for args in (
+        ("2-9", "--month", "2023-06", "--status", "在建", "--invested", "1234.567891", "--problems", "=1+1"),
+        ("2-18", "--month", "2023-06", "--status", "在建", "--invested", "0.01"),
+    ):
         assert cli("progress", *args).exit_code == 0
     files = {
         "export.csv": ("export", "--format", "csv"),
@@ -103,7 +110,10 @@ def test_libreoffice_opens_our_csv(soffice: str, profile: str, written: dict[str
     assert len(rows) == 87
     assert rows["2-9"]["name"] == "湘潭市雨湖区老年养护院(二期)建设项目"
     assert rows["2-18"]["name"] == "湘潭县“党建+莲湘颐老”特色养老小镇项目"  # and "2-18" stayed a code, not a date
-    assert (_num(rows["2-9"]["total_investment"]), _num(rows["2-9"]["social_capital"])) == (D("5409.88"), D("499.872912"))
+    assert (_num(rows["2-9"]["total_investment"]), _num(rows["2-9"]["social_capital"])) == (
+        D("5409.88"),
+        D("499.872912"),
+    )
     assert _num(rows["2-18"]["invested_to_date"]) == D("0.01")
     assert sum((_num(r["total_investment"]) for r in rows.values()), D(0)) == D("488707.12")
 
@@ -131,8 +141,16 @@ def test_libreoffice_opens_our_xlsx(soffice: str, profile: str, written: dict[st
     by_code = {r[1]: dict(zip(header, r, strict=True)) for r in raw[1:] if r[1]}
     assert len(by_code) == 87
     june = by_code["2-9"]
-    assert (june["项目名称"], june["类别"], june["县市区"]) == ("湘潭市雨湖区老年养护院(二期)建设项目", "老年人福利类项目", "雨湖区")
-    assert (D(june["总投资"]), D(june["本月完成投资"]), D(june["序时进度%"])) == (D("5409.88"), D("1234.567891"), D("83.33"))
+    assert (june["项目名称"], june["类别"], june["县市区"]) == (
+        "湘潭市雨湖区老年养护院(二期)建设项目",
+        "老年人福利类项目",
+        "雨湖区",
+    )
+    assert (D(june["总投资"]), D(june["本月完成投资"]), D(june["序时进度%"])) == (
+        D("5409.88"),
+        D("1234.567891"),
+        D("83.33"),
+    )
     assert june["存在问题"] == "=1+1"  # an xlsx string cell: text, never a formula
     totals = next(r for r in raw if r[2] == "合计（87个项目）")
     assert D(totals[7]) == D("488707.12")

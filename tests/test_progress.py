@@ -35,8 +35,9 @@ def _project(engine: Engine, code: str):  # type: ignore[no-untyped-def]
 
 
 def test_first_record_sets_status_and_invested_to_date(engine: Engine) -> None:
-    result = record_progress(engine, "1-1", "2023-05", status="在建", invested="100.25", progress_text="基础施工",
-                             reporter="张三")
+    result = record_progress(
+        engine, "1-1", "2023-05", status="在建", invested="100.25", progress_text="基础施工", reporter="张三"
+    )
     assert (result.code, result.month, result.status, result.invested) == ("1-1", "2023-05", "in_progress", D("100.25"))
     assert result.invested_to_date == D("100.25")
     assert result.project_status == "in_progress"
@@ -52,8 +53,9 @@ def test_first_record_sets_status_and_invested_to_date(engine: Engine) -> None:
 
 
 def test_second_record_for_the_same_month_corrects_the_first(engine: Engine) -> None:
-    record_progress(engine, "2-9", "2023-06", status="in_progress", invested="500", progress_text="主体施工",
-                    problems="资金未到位")
+    record_progress(
+        engine, "2-9", "2023-06", status="in_progress", invested="500", progress_text="主体施工", problems="资金未到位"
+    )
     corrected = record_progress(engine, "2-9", "2023-06", invested="499.872912")
     assert corrected.corrected is True
     assert corrected.changed == {"invested": (D("500"), D("499.872912"))}
@@ -160,7 +162,9 @@ def test_each_record_is_one_audited_operation(engine: Engine) -> None:
         entries = s.exec(select(AuditEntry).where(AuditEntry.operation_id == result.operation_id)).all()
     assert op is not None and op.kind == "progress" and "2-9 2023-06" in op.summary
     assert sorted((e.table_name, e.action, e.project_code) for e in entries) == [
-        ("progressrecord", "insert", "2-9"), ("project", "update", "2-9")]
+        ("progressrecord", "insert", "2-9"),
+        ("project", "update", "2-9"),
+    ]
     project_entry = next(e for e in entries if e.table_name == "project")
     assert json.loads(project_entry.old_values or "{}")["status"] == "not_started"
     assert json.loads(project_entry.new_values or "{}")["status"] == "in_progress"
@@ -190,14 +194,32 @@ def test_money_is_never_a_float(engine: Engine) -> None:
 
 
 def test_cli_progress_records_and_lists(cli: CliRun) -> None:
-    result = cli("progress", "2-9", "--month", "2023-06", "--status", "在建", "--invested", "1234.567891",
-                 "--progress-text", "主体封顶", "--problems", "无", "--reporter", "李四", "--format", "json")
+    result = cli(
+        "progress",
+        "2-9",
+        "--month",
+        "2023-06",
+        "--status",
+        "在建",
+        "--invested",
+        "1234.567891",
+        "--progress-text",
+        "主体封顶",
+        "--problems",
+        "无",
+        "--reporter",
+        "李四",
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout, parse_float=Decimal)
     assert data["invested"] == D("1234.567891") and data["project_status"] == "in_progress"
     assert data["version"] == 2 and data["corrected"] is False
     # "-1" after --invested is the option's value (a refund correcting June), not an option
-    negative = cli("progress", "2-9", "--month", "2023-07", "--invested", "-1", "--reporter", "李四", "--format", "json")
+    negative = cli(
+        "progress", "2-9", "--month", "2023-07", "--invested", "-1", "--reporter", "李四", "--format", "json"
+    )
     assert negative.exit_code == 0, negative.stderr
     assert json.loads(negative.stdout, parse_float=Decimal)["invested_to_date"] == D("1233.567891")
     listed = cli("progress", "2-9", "--format", "json")

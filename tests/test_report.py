@@ -32,9 +32,28 @@ from tracker.report import COLUMNS, Report, monthly_report
 D = Decimal
 CODES = ["1-1", "1-6", "2-9", "2-14", "5-4"]
 FILTER = "code=1-1 or code=1-6 or code=2-9 or code=2-14 or code=5-4"
-ZH_HEADER = ["序号", "项目编码", "项目名称", "类别", "县市区", "建设性质", "建设单位", "总投资", "十四五计划投资",
-             "年度计划投资", "本月完成投资", "年初至本月累计完成投资", "占年计划%", "开工以来累计完成投资", "占总投资%",
-             "序时进度%", "状态", "预警", "形象进度", "存在问题"]
+ZH_HEADER = [
+    "序号",
+    "项目编码",
+    "项目名称",
+    "类别",
+    "县市区",
+    "建设性质",
+    "建设单位",
+    "总投资",
+    "十四五计划投资",
+    "年度计划投资",
+    "本月完成投资",
+    "年初至本月累计完成投资",
+    "占年计划%",
+    "开工以来累计完成投资",
+    "占总投资%",
+    "序时进度%",
+    "状态",
+    "预警",
+    "形象进度",
+    "存在问题",
+]
 
 
 def _month_of_progress(engine: Engine) -> None:
@@ -58,8 +77,18 @@ def report(engine: Engine) -> Report:
         return monthly_report(s, "2023-06", Project.code.in_(CODES), subtotals=True)  # type: ignore[attr-defined]
 
 
-FIGURES = ("total_investment", "planned_investment", "annual_plan", "invested_month", "invested_ytd", "annual_pct",
-           "invested_to_date", "progress_pct", "time_pace_pct", "status")
+FIGURES = (
+    "total_investment",
+    "planned_investment",
+    "annual_plan",
+    "invested_month",
+    "invested_ytd",
+    "annual_pct",
+    "invested_to_date",
+    "progress_pct",
+    "time_pace_pct",
+    "status",
+)
 
 
 def test_columns_are_the_issue_columns_in_order() -> None:
@@ -76,8 +105,18 @@ def test_project_rows_exact(report: Report) -> None:
         # 1-6: no record at all
         "1-6": (D(100), D(100), None, None, D(0), None, D(0), D(0), D(100), "not_started"),
         # 2-9: 1234.567891 / 2500 = 49.38271564% ; / 5409.88 = 22.820615…%
-        "2-9": (D("5409.88"), D("5409.88"), D(2500), D("1234.567891"), D("1234.567891"), D("49.38"),
-                D("1234.567891"), D("22.82"), D("83.33"), "in_progress"),
+        "2-9": (
+            D("5409.88"),
+            D("5409.88"),
+            D(2500),
+            D("1234.567891"),
+            D("1234.567891"),
+            D("49.38"),
+            D("1234.567891"),
+            D("22.82"),
+            D("83.33"),
+            "in_progress",
+        ),
         # 2-14: 120 in 2022 + 80 in June = 200 = 100% of the total 200
         "2-14": (D(200), D(120), None, D(80), D(80), None, D(200), D(100), D("83.33"), "completed"),
         # 5-4: reported May only: no June figure, status of May; 10/350 = 2.857…%
@@ -88,21 +127,26 @@ def test_project_rows_exact(report: Report) -> None:
     assert texts["5-4"] == ("", "")  # June's record only
     first = report.rows[0].values
     assert (first["name"], first["category"], first["district"], first["nature"], first["owner"]) == (
-        "湘潭市未成年人救助保护中心基础设施改扩建项目", "儿童福利类项目", "市本级", "改扩建", "湘潭市未成年人救助保护中心")
+        "湘潭市未成年人救助保护中心基础设施改扩建项目",
+        "儿童福利类项目",
+        "市本级",
+        "改扩建",
+        "湘潭市未成年人救助保护中心",
+    )
 
 
 def test_totals_row_exact(report: Report) -> None:
     totals = report.totals
     assert totals.count == 5
     assert tuple(totals.values[k] for k in FIGURES[:-2]) == (
-        D("7559.88"),       # 1500 + 100 + 5409.88 + 200 + 350
-        D("7429.88"),       # 1500 + 100 + 5409.88 + 120 + 300
-        D(3100),            # 600 + 2500
-        D("1414.317891"),   # 99.75 + 1234.567891 + 80
-        D("1574.567891"),   # 250 + 0 + 1234.567891 + 80 + 10
-        D("47.89"),         # (250 + 1234.567891) / 3100: only projects with an annual plan
-        D("1894.567891"),   # 450 + 0 + 1234.567891 + 200 + 10
-        D("25.06"),         # 1894.567891 / 7559.88 = 25.0608…%
+        D("7559.88"),  # 1500 + 100 + 5409.88 + 200 + 350
+        D("7429.88"),  # 1500 + 100 + 5409.88 + 120 + 300
+        D(3100),  # 600 + 2500
+        D("1414.317891"),  # 99.75 + 1234.567891 + 80
+        D("1574.567891"),  # 250 + 0 + 1234.567891 + 80 + 10
+        D("47.89"),  # (250 + 1234.567891) / 3100: only projects with an annual plan
+        D("1894.567891"),  # 450 + 0 + 1234.567891 + 200 + 10
+        D("25.06"),  # 1894.567891 / 7559.88 = 25.0608…%
     )
 
 
@@ -111,14 +155,31 @@ def test_category_subtotals_exact(report: Report) -> None:
     assert sub == {
         # 450 / 1600 = 28.125% → 28.12 (half-even)
         "儿童福利类项目": (2, D(1600), D(1600), D(600), D("99.75"), D(250), D("41.67"), D(450), D("28.12")),
-        "老年人福利类项目": (2, D("5609.88"), D("5529.88"), D(2500), D("1314.567891"), D("1314.567891"), D("49.38"),
-                         D("1434.567891"), D("25.57")),
+        "老年人福利类项目": (
+            2,
+            D("5609.88"),
+            D("5529.88"),
+            D(2500),
+            D("1314.567891"),
+            D("1314.567891"),
+            D("49.38"),
+            D("1434.567891"),
+            D("25.57"),
+        ),
         "残障人福利类项目": (1, D(350), D(300), None, None, D(10), None, D(10), D("2.86")),
     }
     kinds = [(line.kind, line.values["code"] or line.values["category"]) for line in report.lines()]
-    assert kinds == [("project", "1-1"), ("project", "1-6"), ("subtotal", "儿童福利类项目"), ("project", "2-9"),
-                     ("project", "2-14"), ("subtotal", "老年人福利类项目"), ("project", "5-4"),
-                     ("subtotal", "残障人福利类项目"), ("total", None)]
+    assert kinds == [
+        ("project", "1-1"),
+        ("project", "1-6"),
+        ("subtotal", "儿童福利类项目"),
+        ("project", "2-9"),
+        ("project", "2-14"),
+        ("subtotal", "老年人福利类项目"),
+        ("project", "5-4"),
+        ("subtotal", "残障人福利类项目"),
+        ("total", None),
+    ]
 
 
 def test_warnings_column_is_wired(report: Report) -> None:
@@ -134,7 +195,9 @@ def test_whole_portfolio_totals_match_the_row_sums(engine: Engine) -> None:
     assert len(report.rows) == 87
     # the rows of annex 1 add up to 488707.12 / 475403.12 (not the published 592917.92 / 579613.92)
     assert (report.totals.values["total_investment"], report.totals.values["planned_investment"]) == (
-        D("488707.12"), D("475403.12"))
+        D("488707.12"),
+        D("475403.12"),
+    )
     assert report.totals.values["invested_to_date"] == 0 and report.totals.values["invested_month"] is None
 
 
@@ -164,9 +227,18 @@ def test_cli_report_csv_zh(cli: CliRun, tmp_path: Path) -> None:
     assert rows[0] == ZH_HEADER
     assert len(rows) == 1 + 8 + 1 + 1  # header, category 1's 8 projects, its subtotal, the totals
     first = dict(zip(ZH_HEADER, rows[1], strict=True))
-    assert (first["项目编码"], first["总投资"], first["年度计划投资"], first["本月完成投资"], first["年初至本月累计完成投资"],
-            first["占年计划%"], first["开工以来累计完成投资"], first["占总投资%"], first["序时进度%"], first["状态"]) == (
-        "1-1", "1500", "600", "99.75", "250", "41.67", "450", "30", "62.5", "在建")
+    assert (
+        first["项目编码"],
+        first["总投资"],
+        first["年度计划投资"],
+        first["本月完成投资"],
+        first["年初至本月累计完成投资"],
+        first["占年计划%"],
+        first["开工以来累计完成投资"],
+        first["占总投资%"],
+        first["序时进度%"],
+        first["状态"],
+    ) == ("1-1", "1500", "600", "99.75", "250", "41.67", "450", "30", "62.5", "在建")
     assert first["存在问题"] == "'=1+1"  # neutralised against formula injection
     assert first["预警"].startswith("红：")
     total = dict(zip(ZH_HEADER, rows[-1], strict=True))

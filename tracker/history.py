@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import DateTime, and_, or_
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from tracker import audit
 from tracker.concurrency import ConcurrentEditError, claim
@@ -131,37 +131,49 @@ def _changes(entry: AuditEntry) -> list[FieldChange]:
     old = json.loads(entry.old_values) if entry.old_values else {}
     new = json.loads(entry.new_values) if entry.new_values else {}
     names = list(old) + [k for k in new if k not in old]
-    return [FieldChange(k, typed(entry.table_name, k, old.get(k)), typed(entry.table_name, k, new.get(k))) for k in names]
+    return [
+        FieldChange(k, typed(entry.table_name, k, old.get(k)), typed(entry.table_name, k, new.get(k))) for k in names
+    ]
 
 
 def history(session: Session, code: str | None = None, limit: int | None = None) -> list[HistoryItem]:
     """The audit log, newest operation first; ``code`` keeps one project's rows; ``limit`` counts operations."""
-    ops_query = select(Operation).order_by(Operation.id.desc())  # type: ignore[union-attr]
+    ops_query = select(Operation).order_by(col(Operation.id).desc())
     if code is not None:
         touching = select(AuditEntry.operation_id).where(AuditEntry.project_code == code.strip())
-        ops_query = ops_query.where(Operation.id.in_(touching))  # type: ignore[union-attr]
+        ops_query = ops_query.where(col(Operation.id).in_(touching))
     if limit:
         ops_query = ops_query.limit(limit)
     operations = list(session.exec(ops_query))
     if not operations:
         return []
-    entries_query = select(AuditEntry).where(AuditEntry.operation_id.in_([op.id for op in operations]))  # type: ignore[attr-defined]
+    entries_query = select(AuditEntry).where(col(AuditEntry.operation_id).in_([op.id for op in operations]))
     if code is not None:
         entries_query = entries_query.where(AuditEntry.project_code == code.strip())
     by_operation: dict[int, list[AuditEntry]] = {}
-    for entry in session.exec(entries_query.order_by(AuditEntry.id)):  # type: ignore[arg-type]
-        by_operation.setdefault(entry.operation_id, []).append(entry)
+    for found in session.exec(entries_query.order_by(col(AuditEntry.id))):
+        by_operation.setdefault(found.operation_id, []).append(found)
     items: list[HistoryItem] = []
     for op in operations:
         assert op.id is not None
-        common = {"operation_id": op.id, "when": op.created_at, "who": op.actor, "kind": op.kind, "summary": op.summary,
-                  "undone_by": op.undone_by_id, "undoes": op.undoes_id}
-        entries = by_operation.get(op.id, [])
-        if not entries:
-            items.append(HistoryItem(table=None, row=None, action=None, code=None, **common))
+        entries: list[AuditEntry | None] = list(by_operation.get(op.id, [])) or [None]
         for entry in entries:
-            items.append(HistoryItem(table=entry.table_name, row=entry.row_id, action=entry.action,
-                                     code=entry.project_code, changes=_changes(entry), **common))
+            items.append(
+                HistoryItem(
+                    operation_id=op.id,
+                    when=op.created_at,
+                    who=op.actor,
+                    kind=op.kind,
+                    summary=op.summary,
+                    table=entry.table_name if entry else None,
+                    row=entry.row_id if entry else None,
+                    action=entry.action if entry else None,
+                    code=entry.project_code if entry else None,
+                    changes=_changes(entry) if entry else [],
+                    undone_by=op.undone_by_id,
+                    undoes=op.undoes_id,
+                )
+            )
     return items
 
 
@@ -169,16 +181,20 @@ def undoable(session: Session) -> Operation | None:
     """The operation ``tracker undo`` would reverse: the latest one not undone and not an undo."""
     query = (
         select(Operation)
-        .where(Operation.undone_by_id.is_(None), Operation.undoes_id.is_(None))  # type: ignore[union-attr]
-        .order_by(Operation.id.desc())  # type: ignore[union-attr]
+        .where(col(Operation.undone_by_id).is_(None), col(Operation.undoes_id).is_(None))
+        .order_by(col(Operation.id).desc())
         .limit(1)
     )
     return session.exec(query).first()
 
 
 def _label(entry: AuditEntry) -> str:
-    return f"project {entry.project_code}" if entry.table_name == "project" and entry.project_code else (
-        f"{entry.table_name} #{entry.row_id}" + (f" of project {entry.project_code}" if entry.project_code else "")
+    return (
+        f"project {entry.project_code}"
+        if entry.table_name == "project" and entry.project_code
+        else (
+            f"{entry.table_name} #{entry.row_id}" + (f" of project {entry.project_code}" if entry.project_code else "")
+        )
     )
 
 
@@ -193,15 +209,19 @@ def _check_no_later_change(session: Session, target: Operation, entries: list[Au
         rows_by_table.setdefault(entry.table_name, set()).add(entry.row_id)
     if not rows_by_table:
         return
-    touched = or_(*(and_(AuditEntry.table_name == t, AuditEntry.row_id.in_(ids)) for t, ids in rows_by_table.items()))  # type: ignore[attr-defined]
+    touched = or_(
+        *(and_(col(AuditEntry.table_name) == t, col(AuditEntry.row_id).in_(ids)) for t, ids in rows_by_table.items())
+    )
     query = (
         select(AuditEntry, Operation)
-        .join(Operation, Operation.id == AuditEntry.operation_id)  # type: ignore[arg-type]
-        .where(Operation.id > target.id, touched)  # type: ignore[operator]
-        .order_by(Operation.id.desc())  # type: ignore[union-attr]
+        .join(Operation, col(Operation.id) == col(AuditEntry.operation_id))
+        .where(col(Operation.id) > target.id, touched)
+        .order_by(col(Operation.id).desc())
     )
     for entry, later in session.exec(query):
-        cancelled = later.undone_by_id is not None or (later.undoes_id is not None and later.undoes_id > (target.id or 0))
+        cancelled = later.undone_by_id is not None or (
+            later.undoes_id is not None and later.undoes_id > (target.id or 0)
+        )
         if not cancelled:
             raise UndoError(
                 f"cannot undo operation {target.id} ({target.summary}): {_label(entry)} was changed afterwards by "
@@ -230,7 +250,9 @@ def _reverse(session: Session, op: Operation, target: Operation, entry: AuditEnt
     """Reverse one entry inside the undo's transaction, logging the reversal under ``op``."""
     model = MODELS.get(entry.table_name)
     if model is None:
-        raise UndoError(f"cannot undo operation {target.id}: it changed table {entry.table_name!r}, which undo does not know")
+        raise UndoError(
+            f"cannot undo operation {target.id}: it changed table {entry.table_name!r}, which undo does not know"
+        )
     row = session.get(model, entry.row_id)
     old = json.loads(entry.old_values) if entry.old_values else {}
     new = json.loads(entry.new_values) if entry.new_values else {}
@@ -281,15 +303,16 @@ def undo(engine: Engine, operation_id: int | None = None, *, actor: str = "", dr
             if target is None:
                 raise UndoError("nothing to undo" if operation_id is None else f"there is no operation {operation_id}")
             if target.undone_by_id is not None:
-                raise UndoError(f"operation {target.id} ({target.summary}) was already undone by operation {target.undone_by_id}")
+                raise UndoError(
+                    f"operation {target.id} ({target.summary}) was already undone by operation {target.undone_by_id}"
+                )
             if target.undoes_id is not None:
                 raise UndoError(
                     f"operation {target.id} is itself an undo (of operation {target.undoes_id}); there is no redo — "
                     "make the change again"
                 )
-            entries = list(
-                session.exec(select(AuditEntry).where(AuditEntry.operation_id == target.id).order_by(AuditEntry.id.desc()))  # type: ignore[union-attr]
-            )
+            entries_query = select(AuditEntry).where(AuditEntry.operation_id == target.id)
+            entries = list(session.exec(entries_query.order_by(col(AuditEntry.id).desc())))
             _check_no_later_change(session, target, entries)
             op = audit.begin(session, "undo", f"undo {target.id} ({target.kind}): {target.summary}", actor)
             try:

@@ -84,7 +84,9 @@ def check_month(text: str, as_of: date | None = None) -> str:
     if len(raw) != 7:
         raise ProgressError("month", f"month {text!r} must be written YYYY-MM, e.g. 2023-06")
     if as_of is not None and month_index(year, month) > month_index(as_of.year, as_of.month):
-        raise ProgressError("month", f"{raw} is after the as-of date {as_of.isoformat()}; progress cannot be reported ahead")
+        raise ProgressError(
+            "month", f"{raw} is after the as-of date {as_of.isoformat()}; progress cannot be reported ahead"
+        )
     return raw
 
 
@@ -138,7 +140,8 @@ def _check_running_total(records: list[ProgressRecord], month: str, invested: De
         if running < 0:
             raise ProgressError(
                 "invested",
-                f"{fmt_wan(invested)} for {month} would make the amount invested to {m} negative ({fmt_wan(running)} 万元)",
+                f"{fmt_wan(invested)} for {month} would make the amount invested to {m} negative "
+                f"({fmt_wan(running)} 万元)",
             )
 
 
@@ -186,7 +189,9 @@ def record_progress(
             or (existing.status if existing else None)
             or base_status(project, records, earlier),
             "invested": amount if amount is not None else (existing.invested if existing else Decimal(0)),
-            "progress_text": progress_text.strip() if progress_text is not None else (existing.progress_text if existing else ""),
+            "progress_text": progress_text.strip()
+            if progress_text is not None
+            else (existing.progress_text if existing else ""),
             "problems": problems.strip() if problems is not None else (existing.problems if existing else ""),
         }
         _check_running_total(records, month, values["invested"])
@@ -196,8 +201,15 @@ def record_progress(
             changed = {k: (getattr(existing, k), v) for k, v in values.items() if getattr(existing, k) != v}
             if not changed:
                 return ProgressResult(
-                    project.code, month, existing.status, existing.invested,
-                    sum((r.invested for r in records), Decimal(0)), project.status, project.version, None, True,
+                    project.code,
+                    month,
+                    existing.status,
+                    existing.invested,
+                    sum((r.invested for r in records), Decimal(0)),
+                    project.status,
+                    project.version,
+                    None,
+                    True,
                 )
             record_before = audit.snapshot(existing)
             for k, (_, v) in changed.items():
@@ -226,8 +238,16 @@ def record_progress(
         audit.log_update(session, op, project, project_before, project.code)
         invested_to_date = sum((r.invested for r in records), Decimal(0))
         return ProgressResult(
-            project.code, month, record.status, record.invested, normalise(invested_to_date), project.status,
-            project.version, op.id, existing is not None, changed,
+            project.code,
+            month,
+            record.status,
+            record.invested,
+            normalise(invested_to_date),
+            project.status,
+            project.version,
+            op.id,
+            existing is not None,
+            changed,
         )
 
 

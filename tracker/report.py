@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from tracker.models import AnnualPlan, Category, Plan, ProgressRecord, Project, Status, WanYuan
 from tracker.money import percent_of
@@ -111,61 +111,70 @@ class Report:
 
 def _per_project(month: str, year: int, scope: ColumnElement[bool] | None) -> Any:
     """The per-project figures for ``month``: one SELECT, records summed with CASE in SQL."""
-    pr = ProgressRecord
+    pr_month, pr_invested, pr_project = (
+        col(ProgressRecord.month),
+        col(ProgressRecord.invested),
+        col(ProgressRecord.project_id),
+    )
     year_start = f"{year:04d}-01"
     money = WanYuan()
+    up_to_month = pr_month <= month
     sums = (
         select(
-            pr.project_id.label("project_id"),  # type: ignore[attr-defined]
-            func.sum(case((pr.month == month, pr.invested)), type_=money).label("invested_month"),
-            func.sum(case((and_(pr.month >= year_start, pr.month <= month), pr.invested), else_=0), type_=money).label("ytd"),
-            func.sum(case((pr.month <= month, pr.invested), else_=0), type_=money).label("cumulative"),
-            func.max(case((pr.month <= month, pr.month))).label("last_month"),
+            pr_project.label("project_id"),
+            func.sum(case((pr_month == month, pr_invested)), type_=money).label("invested_month"),
+            func.sum(case((and_(pr_month >= year_start, up_to_month), pr_invested), else_=0), type_=money).label("ytd"),
+            func.sum(case((up_to_month, pr_invested), else_=0), type_=money).label("cumulative"),
+            func.max(case((up_to_month, pr_month))).label("last_month"),
         )
-        .group_by(pr.project_id)
+        .group_by(pr_project)
         .subquery("month_sums")
     )
     latest = aliased(ProgressRecord, name="latest")
     current = aliased(ProgressRecord, name="current")
-    query = (
+    project_columns = (
+        "id",
+        "code",
+        "name",
+        "seq",
+        "district",
+        "nature",
+        "owner",
+        "start_year",
+        "start_month",
+        "finish_year",
+        "finish_month",
+        "total_investment",
+        "planned_investment",
+    )
+    annual = col(AnnualPlan.planned)
+    query: Any = (
         select(
-            Project.id.label("id"),  # type: ignore[union-attr]
-            Project.code.label("code"),
-            Project.name.label("name"),
-            Category.name.label("category"),
-            Category.ordinal.label("category_ordinal"),
-            Plan.id.label("plan_id"),
-            Project.seq.label("seq"),
-            Project.district.label("district"),
-            Project.nature.label("nature"),
-            Project.owner.label("owner"),
-            Project.start_year.label("start_year"),
-            Project.start_month.label("start_month"),
-            Project.finish_year.label("finish_year"),
-            Project.finish_month.label("finish_month"),
-            Project.status.label("project_status"),
-            Project.total_investment.label("total_investment"),
-            Project.planned_investment.label("planned_investment"),
-            AnnualPlan.planned.label("annual_plan"),
+            *(col(getattr(Project, name)).label(name) for name in project_columns),
+            col(Project.status).label("project_status"),
+            col(Category.name).label("category"),
+            col(Category.ordinal).label("category_ordinal"),
+            col(Plan.id).label("plan_id"),
+            annual.label("annual_plan"),
             sums.c.invested_month,
             func.coalesce(sums.c.ytd, 0, type_=money).label("invested_ytd"),
             func.coalesce(sums.c.cumulative, 0, type_=money).label("invested_to_date"),
-            case((AnnualPlan.planned.is_not(None), func.coalesce(sums.c.ytd, 0)), else_=None).label("ytd_planned"),  # type: ignore[union-attr]
-            latest.status.label("latest_status"),
+            case((annual.is_not(None), func.coalesce(sums.c.ytd, 0)), else_=None).label("ytd_planned"),
+            col(latest.status).label("latest_status"),
             sums.c.project_id.label("reported_id"),
-            current.progress_text.label("progress_text"),
-            current.problems.label("problems"),
+            col(current.progress_text).label("progress_text"),
+            col(current.problems).label("problems"),
         )
-        .join(Category, Category.id == Project.category_id)  # type: ignore[arg-type]
-        .join(Plan, Plan.id == Project.plan_id)  # type: ignore[arg-type]
-        .outerjoin(AnnualPlan, and_(AnnualPlan.project_id == Project.id, AnnualPlan.year == year))  # type: ignore[arg-type]
-        .outerjoin(sums, sums.c.project_id == Project.id)
-        .outerjoin(latest, and_(latest.project_id == Project.id, latest.month == sums.c.last_month))  # type: ignore[arg-type]
-        .outerjoin(current, and_(current.project_id == Project.id, current.month == month))  # type: ignore[arg-type]
+        .join(Category, col(Category.id) == col(Project.category_id))
+        .join(Plan, col(Plan.id) == col(Project.plan_id))
+        .outerjoin(AnnualPlan, and_(col(AnnualPlan.project_id) == col(Project.id), col(AnnualPlan.year) == year))
+        .outerjoin(sums, sums.c.project_id == col(Project.id))
+        .outerjoin(latest, and_(col(latest.project_id) == col(Project.id), col(latest.month) == sums.c.last_month))
+        .outerjoin(current, and_(col(current.project_id) == col(Project.id), col(current.month) == month))
     )
     if scope is not None:
         matching = project_query(scope).subquery("matching")
-        query = query.where(Project.id.in_(select(matching.c.id)))  # type: ignore[union-attr]
+        query = query.where(col(Project.id).in_(select(matching.c.id)))
     return query
 
 
@@ -176,7 +185,7 @@ def _sum(column: Any) -> Any:
 def _grouped(base: Any, by_category: bool) -> Any:
     """Subtotals (per category) or the grand total of the per-project query, as a GROUP BY."""
     columns = [
-        func.count(base.c.id).label("count"),
+        func.count(base.c.id).label("projects"),
         _sum(base.c.total_investment).label("total_investment"),
         _sum(base.c.planned_investment).label("planned_investment"),
         _sum(base.c.annual_plan).label("annual_plan"),
@@ -293,11 +302,13 @@ def monthly_report(
 
     base = base_query.subquery("report_rows")
     total_row = session.execute(_grouped(base, by_category=False)).one()
-    totals = ReportLine("total", _summary_values(total_row, "合计", None), total_row.count)
+    totals = ReportLine("total", _summary_values(total_row, "合计", None), total_row.projects)
     category_lines: list[ReportLine] = []
     if subtotals:
         for r in session.execute(_grouped(base, by_category=True)):
-            category_lines.append(ReportLine("subtotal", _summary_values(r, f"小计：{r.category}", r.category), r.count))
+            category_lines.append(
+                ReportLine("subtotal", _summary_values(r, f"小计：{r.category}", r.category), r.projects)
+            )
     return Report(month, as_of, rows, totals, category_lines)
 
 
@@ -317,7 +328,9 @@ def display_values(line: ReportLine, language: str) -> dict[str, Any]:
     if line.kind != "project":
         word = {"total": ("合计", "total"), "subtotal": ("小计", "subtotal")}[line.kind]
         plural = "" if line.count == 1 else "s"
-        values["name"] = f"{word[0]}（{line.count}个项目）" if language == "zh" else f"{word[1]} ({line.count} project{plural})"
+        values["name"] = (
+            f"{word[0]}（{line.count}个项目）" if language == "zh" else f"{word[1]} ({line.count} project{plural})"
+        )
     return values
 
 

@@ -23,8 +23,15 @@ PERCENT_KEYS = frozenset({"social_share_pct", "progress_pct"})
 def export(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", "-f", help="json, csv or xlsx.")] = "json",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout (required for xlsx).")] = None,
-    bom: Annotated[bool | None, typer.Option("--bom/--no-bom", help="UTF-8 BOM in CSV (default: on for a file, per export.bom; off on stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout (required for xlsx).")
+    ] = None,
+    bom: Annotated[
+        bool | None,
+        typer.Option(
+            "--bom/--no-bom", help="UTF-8 BOM in CSV (default: on for a file, per export.bom; off on stdout)."
+        ),
+    ] = None,
 ) -> None:
     """Export every project with the full record (see README for the keys)."""
     from tracker.db import reading

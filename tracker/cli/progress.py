@@ -8,6 +8,7 @@ exits 1; a usage error exits 2.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -38,13 +39,29 @@ def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
 def progress(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="Project code, e.g. 2-18.")],
-    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM. Without it: list the project's records.")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="not_started/in_progress/completed/suspended/cancelled or 未开工/在建/已竣工/停缓建/取消.")] = None,
-    invested: Annotated[str | None, typer.Option("--invested", help="Invested this month, 万元 (exact; 0 allowed; negative corrects an earlier month).")] = None,
+    month: Annotated[
+        str | None, typer.Option("--month", help="YYYY-MM. Without it: list the project's records.")
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status", help="not_started/in_progress/completed/suspended/cancelled or 未开工/在建/已竣工/停缓建/取消."
+        ),
+    ] = None,
+    invested: Annotated[
+        str | None,
+        typer.Option(
+            "--invested", help="Invested this month, 万元 (exact; 0 allowed; negative corrects an earlier month)."
+        ),
+    ] = None,
     progress_text: Annotated[str | None, typer.Option("--progress-text", help="形象进度: physical progress.")] = None,
     problems: Annotated[str | None, typer.Option("--problems", help="存在问题: problems.")] = None,
-    reporter: Annotated[str | None, typer.Option("--reporter", help="Who reports (default general.reporter or the login name).")] = None,
-    expect_version: Annotated[int | None, typer.Option("--expect-version", help="Refuse if the project is no longer at this version.")] = None,
+    reporter: Annotated[
+        str | None, typer.Option("--reporter", help="Who reports (default general.reporter or the login name).")
+    ] = None,
+    expect_version: Annotated[
+        int | None, typer.Option("--expect-version", help="Refuse if the project is no longer at this version.")
+    ] = None,
     fmt: TextOrJson = "text",
 ) -> None:
     """Record (or correct) a project's progress for one month; without --month, list its records."""
@@ -62,18 +79,34 @@ def progress(
         return
     try:
         result = record_progress(
-            engine, code, month, status=status, invested=invested, progress_text=progress_text, problems=problems,
-            reporter=reporter or st.actor(), expected_version=expect_version, as_of=st.as_of,
+            engine,
+            code,
+            month,
+            status=status,
+            invested=invested,
+            progress_text=progress_text,
+            problems=problems,
+            reporter=reporter or st.actor(),
+            expected_version=expect_version,
+            as_of=st.as_of,
         )
     except (ProgressError, UnknownProjectError, ConcurrentEditError) as exc:
         fail(str(exc).strip("'\""), EXIT_FINDINGS)
     if fmt == "json":
-        print_json({
-            "code": result.code, "month": result.month, "status": result.status, "invested": result.invested,
-            "invested_to_date": result.invested_to_date, "project_status": result.project_status,
-            "version": result.version, "operation_id": result.operation_id, "corrected": result.corrected,
-            "changed": {k: {"old": old, "new": new} for k, (old, new) in result.changed.items()},
-        })
+        print_json(
+            {
+                "code": result.code,
+                "month": result.month,
+                "status": result.status,
+                "invested": result.invested,
+                "invested_to_date": result.invested_to_date,
+                "project_status": result.project_status,
+                "version": result.version,
+                "operation_id": result.operation_id,
+                "corrected": result.corrected,
+                "changed": {k: {"old": old, "new": new} for k, (old, new) in result.changed.items()},
+            }
+        )
         return
     from tracker.models import Status
     from tracker.money import fmt_wan
@@ -108,8 +141,13 @@ def _list_progress(engine: Any, code: str, fmt: str) -> None:
 
 def _record_data(r: ProgressRecord) -> dict[str, Any]:
     return {
-        "month": r.month, "status": r.status, "invested": r.invested, "progress_text": r.progress_text,
-        "problems": r.problems, "reporter": r.reporter, "recorded_at": r.recorded_at.isoformat(),
+        "month": r.month,
+        "status": r.status,
+        "invested": r.invested,
+        "progress_text": r.progress_text,
+        "problems": r.problems,
+        "reporter": r.reporter,
+        "recorded_at": r.recorded_at.isoformat(),
     }
 
 
@@ -127,8 +165,15 @@ def _print_records(code: str, records: list[ProgressRecord]) -> None:
     running = Decimal(0)
     for r in records:
         running += r.invested
-        table.add_row(r.month, Status(r.status).zh, fmt_wan_grouped(r.invested), fmt_wan_grouped(running),
-                      r.progress_text, r.problems, r.reporter)
+        table.add_row(
+            r.month,
+            Status(r.status).zh,
+            fmt_wan_grouped(r.invested),
+            fmt_wan_grouped(running),
+            r.progress_text,
+            r.problems,
+            r.reporter,
+        )
     console().print(table)
 
 
@@ -139,7 +184,9 @@ def annual_plan(
     year: Annotated[int, typer.Argument(help="Calendar year, e.g. 2023.")],
     amount: Annotated[str | None, typer.Argument(help="年度计划投资 in 万元; leave out with --remove.")] = None,
     remove: Annotated[bool, typer.Option("--remove", help="Remove the year's figure.")] = False,
-    expect_version: Annotated[int | None, typer.Option("--expect-version", help="Refuse if the project is no longer at this version.")] = None,
+    expect_version: Annotated[
+        int | None, typer.Option("--expect-version", help="Refuse if the project is no longer at this version.")
+    ] = None,
 ) -> None:
     """Set a project's annual plan investment (年度计划投资) for a year (used by `tracker report`)."""
     from tracker.concurrency import ConcurrentEditError
@@ -204,8 +251,11 @@ def _print_history(items: list[HistoryItem]) -> None:
             if item.undone_by:
                 flags += f" [undone by {item.undone_by}]"
             when = item.when.strftime("%Y-%m-%d %H:%M:%S")
-            out.print(f"[bold]#{item.operation_id}[/] {escape(f'{when} {item.who} {item.kind}: {item.summary}{flags}')}",
-                      markup=True, highlight=False)
+            out.print(
+                f"[bold]#{item.operation_id}[/] {escape(f'{when} {item.who} {item.kind}: {item.summary}{flags}')}",
+                markup=True,
+                highlight=False,
+            )
             total = sum(1 for i in items if i.operation_id == item.operation_id and i.table)
             if total > ROWS_SHOWN:
                 out.print(f"  ({total} rows; the first {ROWS_SHOWN} shown — --format json lists all)", highlight=False)
@@ -220,8 +270,11 @@ def _print_history(items: list[HistoryItem]) -> None:
 def _entry_text(item: HistoryItem) -> str:
     from tracker.history import TIMESTAMPS
 
-    what = f"{item.table} {item.code}" if item.table == "project" and item.code else (
-        f"{item.table} #{item.row}" + (f" ({item.code})" if item.code else ""))
+    what = (
+        f"{item.table} {item.code}"
+        if item.table == "project" and item.code
+        else (f"{item.table} #{item.row}" + (f" ({item.code})" if item.code else ""))
+    )
     if item.action == "insert":
         return f"+ {what}"
     if item.action == "delete":
@@ -251,8 +304,12 @@ def _short(value: Any, width: int = 30) -> str:
 @app.command("undo")
 def undo_command(
     ctx: typer.Context,
-    operation: Annotated[int | None, typer.Option("--operation", help="Undo this operation id (default: the latest that stands).")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and show what would be undone; change nothing.")] = False,
+    operation: Annotated[
+        int | None, typer.Option("--operation", help="Undo this operation id (default: the latest that stands).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and show what would be undone; change nothing.")
+    ] = False,
     fmt: TextOrJson = "text",
 ) -> None:
     """Reverse the latest operation as a whole (an import, a month's progress, an edit); audited.
@@ -268,15 +325,30 @@ def undo_command(
     except UndoError as exc:
         fail(str(exc), EXIT_FINDINGS)
     if fmt == "json":
-        print_json({"undone": result.undone_id, "kind": result.kind, "summary": result.summary, "rows": result.rows,
-                    "codes": result.codes, "operation_id": result.operation_id, "dry_run": dry_run})
+        print_json(
+            {
+                "undone": result.undone_id,
+                "kind": result.kind,
+                "summary": result.summary,
+                "rows": result.rows,
+                "codes": result.codes,
+                "operation_id": result.operation_id,
+                "dry_run": dry_run,
+            }
+        )
         return
-    projects = f"; projects {', '.join(result.codes[:10])}" + ("…" if len(result.codes) > 10 else "") if result.codes else ""
+    projects = (
+        f"; projects {', '.join(result.codes[:10])}" + ("…" if len(result.codes) > 10 else "") if result.codes else ""
+    )
     if dry_run:
-        typer.echo(f"would undo operation {result.undone_id} ({result.kind}: {result.summary}): {_rows(result.rows)}{projects}")
+        typer.echo(
+            f"would undo operation {result.undone_id} ({result.kind}: {result.summary}): {_rows(result.rows)}{projects}"
+        )
     else:
-        typer.echo(f"undid operation {result.undone_id} ({result.kind}: {result.summary}): {_rows(result.rows)}{projects}; "
-                   f"recorded as operation {result.operation_id}")
+        typer.echo(
+            f"undid operation {result.undone_id} ({result.kind}: {result.summary}): {_rows(result.rows)}{projects}; "
+            f"recorded as operation {result.operation_id}"
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,13 +358,23 @@ def undo_command(
 @app.command("report", context_settings={"ignore_unknown_options": True})
 def report_command(
     ctx: typer.Context,
-    words: Annotated[list[str] | None, typer.Argument(help="Filter, e.g. category:老年 status:在建 (see README).", show_default=False)] = None,
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(help="Filter, e.g. category:老年 status:在建 (see README).", show_default=False),
+    ] = None,
     month: Annotated[str | None, typer.Option("--month", help="Report month, YYYY-MM (required).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")] = "csv",
     output: Annotated[Path | None, typer.Option("--output", help="Write to FILE (required for xlsx).")] = None,
-    headers: Annotated[str | None, typer.Option("--headers", help="zh or en column headers (default general.language).")] = None,
+    headers: Annotated[
+        str | None, typer.Option("--headers", help="zh or en column headers (default general.language).")
+    ] = None,
     subtotals: Annotated[bool, typer.Option("--subtotals", help="A subtotal row after each category.")] = False,
-    bom: Annotated[bool | None, typer.Option("--bom/--no-bom", help="UTF-8 BOM in CSV (default: on for a file, per export.bom; off on stdout).")] = None,
+    bom: Annotated[
+        bool | None,
+        typer.Option(
+            "--bom/--no-bom", help="UTF-8 BOM in CSV (default: on for a file, per export.bom; off on stdout)."
+        ),
+    ] = None,
 ) -> None:
     """The monthly report (月报): one row per project, totals, optional category subtotals; exact figures."""
     from tracker.db import reading
@@ -357,7 +439,7 @@ def write_report(report: Report, fmt: str, output: Path | None, language: str, b
         _emit(dumps_json(to_data(report)) + "\n", output, bom=False)
     else:
         lines = report.lines()
-        rows = [[display_values(line, language)[c.key] for c in COLUMNS] for line in lines]
+        rows: list[Sequence[Any]] = [[display_values(line, language)[c.key] for c in COLUMNS] for line in lines]
         if fmt == "csv":
             from tracker.excel import csv_text
 
@@ -367,8 +449,12 @@ def write_report(report: Report, fmt: str, output: Path | None, language: str, b
 
             assert output is not None
             name = f"月报 {report.month}" if language == "zh" else f"report {report.month}"
-            sheet = Sheet(name, [SheetColumn(header(c, language), c.kind) for c in COLUMNS], rows,
-                          bold_rows={i for i, line in enumerate(lines) if line.kind != "project"})
+            sheet = Sheet(
+                name,
+                [SheetColumn(header(c, language), c.kind) for c in COLUMNS],
+                rows,
+                bold_rows={i for i, line in enumerate(lines) if line.kind != "project"},
+            )
             write_xlsx([sheet], output)
     if output is not None:
         typer.echo(f"wrote the {report.month} report ({len(report.rows)} projects) to {output}", err=True)
@@ -390,7 +476,9 @@ def _emit(text: str, output: Path | None, *, bom: bool) -> None:
 def import_csv_command(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A CSV in the shape of `tracker export --format csv` (UTF-8 or GBK).")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and show what would change; write nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every row and show what would change; write nothing.")
+    ] = False,
     fmt: TextOrJson = "text",
 ) -> None:
     """Update projects by code and add new ones from FILE: all rows checked first, one undoable operation."""
@@ -405,16 +493,28 @@ def import_csv_command(
             typer.echo(str(error), err=True)
         fail(f"{len(exc.errors)} error(s) in {file}; nothing was written", EXIT_FINDINGS)
     if fmt == "json":
-        print_json({
-            "file": result.path, "encoding": result.encoding, "rows": result.rows, "created": result.created,
-            "updated": {code: {k: {"old": o, "new": n} for k, (o, n) in diff.items()} for code, diff in result.updated.items()},
-            "unchanged": result.unchanged, "operation_id": result.operation_id, "dry_run": result.dry_run,
-        })
+        print_json(
+            {
+                "file": result.path,
+                "encoding": result.encoding,
+                "rows": result.rows,
+                "created": result.created,
+                "updated": {
+                    code: {k: {"old": o, "new": n} for k, (o, n) in diff.items()}
+                    for code, diff in result.updated.items()
+                },
+                "unchanged": result.unchanged,
+                "operation_id": result.operation_id,
+                "dry_run": result.dry_run,
+            }
+        )
         return
     prefix = "would change (dry run)" if dry_run else "imported"
-    typer.echo(f"{prefix} {file} ({result.encoding}, {result.rows} rows): created {len(result.created)}, "
-               f"updated {len(result.updated)}, unchanged {result.unchanged}"
-               + (f" (operation {result.operation_id})" if result.operation_id else ""))
+    typer.echo(
+        f"{prefix} {file} ({result.encoding}, {result.rows} rows): created {len(result.created)}, "
+        f"updated {len(result.updated)}, unchanged {result.unchanged}"
+        + (f" (operation {result.operation_id})" if result.operation_id else "")
+    )
     for code in result.created:
         typer.echo(f"  + {code}")
     for code, diff in result.updated.items():

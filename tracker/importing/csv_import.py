@@ -63,8 +63,12 @@ EDIT_FIELDS: dict[str, str] = {
 }
 """CSV column → the :mod:`tracker.editing` field that validates it."""
 
-DERIVED_FROM_TEXT = {"start_year": "start_text", "start_month": "start_text", "finish_year": "finish_text",
-                     "finish_month": "finish_text"}
+DERIVED_FROM_TEXT = {
+    "start_year": "start_text",
+    "start_month": "start_text",
+    "finish_year": "finish_text",
+    "finish_month": "finish_text",
+}
 COMPUTED = frozenset({"social_capital", "invested_to_date", "progress_pct", "last_report_month"})
 REQUIRED_FOR_NEW = ("name", "category", "start_text", "finish_text", "total_investment", "planned_investment")
 
@@ -164,8 +168,14 @@ def read_rows(text: str, path: str) -> tuple[list[str], list[_Row], list[CsvErro
         if not any(f.strip() for f in fields):
             continue
         if len(fields) != len(header):
-            errors.append(CsvError(path, start, min(len(fields), len(header)) + 1,
-                                   f"expected {len(header)} fields like the header, found {len(fields)}"))
+            errors.append(
+                CsvError(
+                    path,
+                    start,
+                    min(len(fields), len(header)) + 1,
+                    f"expected {len(header)} fields like the header, found {len(fields)}",
+                )
+            )
             continue
         cells = {name: unneutralise(fields[i - 1]) for name, i in columns.items()}
         rows.append(_Row(start, cells, columns))
@@ -245,8 +255,12 @@ class _Checker:
                 continue
             expected = values[column]
             if text != ("" if expected is None else str(expected)):
-                self.error(row, column, f"{text!r} disagrees with {source} {row.cells[source].strip()!r} "
-                           f"(it follows {source}; fix or clear it)")
+                self.error(
+                    row,
+                    column,
+                    f"{text!r} disagrees with {source} {row.cells[source].strip()!r} "
+                    f"(it follows {source}; fix or clear it)",
+                )
 
     def _check_seq(self, row: _Row, expected: str) -> None:
         text = row.cells.get("seq", "").strip()
@@ -276,7 +290,11 @@ class _Checker:
         if project is not None:
             current = next(c for c in self.categories.values() if c.id == project.category_id)
             if name and name != current.name:
-                self.error(row, "category", f"{name!r}: project {code} is in {current.name!r}; a project cannot change category")
+                self.error(
+                    row,
+                    "category",
+                    f"{name!r}: project {code} is in {current.name!r}; a project cannot change category",
+                )
             return current
         if not name:
             return None  # reported by _check_new
@@ -292,17 +310,21 @@ class _Checker:
                 self.error(row, column, f"a new project ({code}) needs a value")
         match = CODE_RE.match(code)
         if match is None:
-            self.error(row, "code", f"{code!r} is not a project code (category-number, e.g. 2-51); "
-                       "was it turned into a date by a spreadsheet?")
+            self.error(
+                row,
+                "code",
+                f"{code!r} is not a project code (category-number, e.g. 2-51); "
+                "was it turned into a date by a spreadsheet?",
+            )
             return
         if category is not None and int(match.group("category")) != category.ordinal:
             self.error(row, "code", f"{code} does not start with the ordinal of {category.name!r} ({category.ordinal})")
         self._check_seq(row, str(int(match.group("number"))))
         if category is not None:
             taken = self.session.exec(
-                select(func.count()).select_from(Project).where(
-                    Project.category_id == category.id, Project.seq == int(match.group("number"))
-                )
+                select(func.count())
+                .select_from(Project)
+                .where(Project.category_id == category.id, Project.seq == int(match.group("number")))
             ).one()
             if taken:
                 self.error(row, "code", f"number {int(match.group('number'))} is already used in {category.name!r}")
@@ -317,8 +339,12 @@ class _Checker:
             self.error(row, "status", str(exc))
             return None
         if project is not None and project.id in self.with_records and status != project.status:
-            self.error(row, "status", f"{status}: project {project.code} has progress records and its status follows "
-                       f"them ({project.status}); record a month with `tracker progress` instead")
+            self.error(
+                row,
+                "status",
+                f"{status}: project {project.code} has progress records and its status follows "
+                f"them ({project.status}); record a month with `tracker progress` instead",
+            )
             return None
         return status
 
