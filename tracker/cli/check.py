@@ -27,11 +27,12 @@ FORMATS = ("text", "json")
 def check(
     ctx: typer.Context,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text (grouped, for people) or json (for scripts).")
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="text (grouped, for people) or json (for scripts).")
     ] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")] = False,
     rules: Annotated[
-        list[str] | None, typer.Option("--rule", "-r", help="Run only this rule (repeatable); see --list-rules.")
+        list[str] | None,
+        typer.Option("--rule", "-r", metavar="ID", help="Run only this rule (repeatable); see --list-rules."),
     ] = None,
     list_rules: Annotated[
         bool, typer.Option("--list-rules", help="List the rules with their severities and exit.")
