@@ -260,3 +260,18 @@ def test_cli_undo_refusal_exits_1(cli: CliRun) -> None:
     assert cli("undo").exit_code == 0  # the initial import
     nothing = cli("undo")
     assert nothing.exit_code == 1 and "nothing to undo" in nothing.stderr
+
+
+def test_undo_refuses_to_orphan_rows_it_did_not_create(engine: Engine) -> None:
+    """A progress record added outside the log still refers to 5-4: undoing the import must not drop 5-4."""
+    with reading(engine) as s:
+        project = s.exec(select(Project).where(Project.code == "5-4")).one()
+        s.add(ProgressRecord(project_id=project.id, month="2023-06", status="in_progress", invested=D("10")))
+        s.commit()
+    with pytest.raises(UndoError, match="project 5-4 cannot be removed: other rows still refer to it"):
+        undo_last(engine)
+    with reading(engine) as s:
+        assert s.exec(select(func.count()).select_from(Project)).one() == 87
+        assert s.exec(select(func.count()).select_from(Operation)).one() == 1
+        first = s.get(Operation, 1)
+    assert first is not None and first.undone_by_id is None

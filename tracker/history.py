@@ -272,7 +272,10 @@ def _reverse(session: Session, op: Operation, target: Operation, entry: AuditEnt
     if entry.action == "insert":
         audit.log_delete(session, op, row, entry.project_code)
         session.delete(row)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as exc:
+            raise UndoError(f"{where} cannot be removed: other rows still refer to it ({exc.orig})") from exc
         return
     before = audit.snapshot(row)
     for name, value in _restore_values(entry.table_name, old).items():
@@ -314,15 +317,16 @@ def undo(engine: Engine, operation_id: int | None = None, *, actor: str = "", dr
             entries_query = select(AuditEntry).where(AuditEntry.operation_id == target.id)
             entries = list(session.exec(entries_query.order_by(col(AuditEntry.id).desc())))
             _check_no_later_change(session, target, entries)
+            target_id = target.id
             op = audit.begin(session, "undo", f"undo {target.id} ({target.kind}): {target.summary}", actor)
             try:
                 for entry in entries:
                     _reverse(session, op, target, entry)
                 session.flush()
-            except IntegrityError as exc:
-                raise UndoError(f"cannot undo operation {target.id}: the database refused ({exc.orig})") from exc
+            except IntegrityError as exc:  # the session is unusable now: no attribute access below
+                raise UndoError(f"cannot undo operation {target_id}: the database refused ({exc.orig})") from exc
             except ConcurrentEditError as exc:
-                raise UndoError(f"cannot undo operation {target.id}: {exc}") from exc
+                raise UndoError(f"cannot undo operation {target_id}: {exc}") from exc
             op.undoes_id = target.id
             target.undone_by_id = op.id
             session.flush()
