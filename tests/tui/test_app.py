@@ -60,7 +60,8 @@ def test_keys_section_remaps_by_binding_id(engine: Any, config_path: Path) -> No
     app = TrackerApp(engine, load(config_path), date(2023, 6, 30), "测试员")
 
     async def body(pilot: Pilot[Any]) -> None:
-        assert any("no_such_action" in m for m in pilot.app.messages)  # type: ignore[attr-defined]
+        # said once the first page is up (checking every id imports every screen)
+        await until(pilot, lambda: any("no_such_action" in m for m in pilot.app.messages))  # type: ignore[attr-defined]
         await pilot.press("s")
         assert isinstance(pilot.app.screen, PortfolioScreen)  # s no longer sorts
         await pilot.press("o")

@@ -159,24 +159,26 @@ class TrackerApp(App[None], inherit_bindings=False):
         self.config = config
         self.__dict__.pop("warning_settings", None)
 
-    def first_page_shown(self) -> None:
-        """Called by the portfolio once its first page is drawn: the app is interactive."""
-        if self.interactive_after is None:
-            self.interactive_after = time.perf_counter() - self.started_at
-
     # -- lifecycle -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.title = self.t("app.title")
-        self._apply_keymap()
+        if self.keymap:
+            self.set_keymap(self.keymap)
         self.switch_mode("portfolio")
 
-    def _apply_keymap(self) -> None:
-        known = set(self.binding_ids())
-        unknown = sorted(set(self.keymap) - known)
+    def first_page_shown(self) -> None:
+        """Called by the portfolio once its first page is drawn: the app is interactive."""
+        if self.interactive_after is None:
+            self.interactive_after = time.perf_counter() - self.started_at
+            self.call_later(self._check_keymap)
+
+    def _check_keymap(self) -> None:
+        """Say which ``[keys]`` ids match no binding (a typo would otherwise remap nothing, silently).
+        Done after the first page is up: it imports every screen to know every id."""
+        unknown = sorted(set(self.keymap) - set(self.binding_ids()))
         if unknown:
             self.say(self.t("app.unknown_key_ids", ids=", ".join(unknown)), "warning")
-        self.set_keymap({k: v for k, v in self.keymap.items() if k in known})
 
     @classmethod
     def binding_ids(cls) -> list[str]:
