@@ -337,3 +337,15 @@ def test_the_same_report_and_undo_on_postgres(engine: Engine) -> None:
             assert after.rows[0].values["invested_to_date"] == 0 and after.rows[0].values["status"] == "not_started"
         finally:
             pg.dispose()
+
+
+def test_filter_tags_are_judged_at_the_report_date(cli: CliRun) -> None:
+    """1-6 (line 1038) finishes 2021.8 and is the only project due before 2021-12: overdue from September."""
+
+    def overdue(month: str) -> list[str]:
+        result = cli("report", "--month", month, "+overdue", "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        return [r["code"] for r in json.loads(result.stdout)["rows"]]
+
+    assert overdue("2021-08") == []
+    assert overdue("2021-09") == ["1-6"]

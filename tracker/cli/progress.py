@@ -415,14 +415,13 @@ def _warning_settings(st: Any) -> Any:
 def _report_filter(st: Any, words: list[str] | None, as_of: date, settings: Any) -> Any:
     """FILTER words → WHERE, with ``+tags`` judged as of the report date (not today)."""
     from tracker.cli.query import filter_error, filter_text
-    from tracker.filters import Everything, FilterContext, FilterError, parse, to_sql
+    from tracker.filters import FilterError, where_clause
 
     text = filter_text(words)
     try:
-        node = parse(text, st.config.views)
+        return where_clause(text, views=st.config.views, as_of=as_of, settings=settings)
     except FilterError as exc:
         filter_error(text, exc)
-    return None if isinstance(node, Everything) else to_sql(node, FilterContext(as_of, settings))
 
 
 def _bom(st: Any, option: bool | None, output: Path | None) -> bool:
