@@ -55,13 +55,19 @@ def make_database(folder: Path, scale: int) -> Path:
     if scale:
         with engine.begin() as connection:
             columns = [
-                row[1] for row in connection.execute(text("PRAGMA table_info(project)")) if row[1] not in ("id", "plan_id", "code")
+                row[1]
+                for row in connection.execute(text("PRAGMA table_info(project)"))
+                if row[1] not in ("id", "plan_id", "code")
             ]
             names = ", ".join(columns)
-            plan_columns = [row[1] for row in connection.execute(text("PRAGMA table_info(plan)")) if row[1] not in ("id", "name")]
+            plan_columns = [
+                row[1] for row in connection.execute(text("PRAGMA table_info(plan)")) if row[1] not in ("id", "name")
+            ]
             plans = ", ".join(plan_columns)
             for copy in range(1, scale + 1):
-                connection.execute(text(f"INSERT INTO plan (name, {plans}) SELECT name || ' #{copy}', {plans} FROM plan WHERE id = 1"))
+                connection.execute(
+                    text(f"INSERT INTO plan (name, {plans}) SELECT name || ' #{copy}', {plans} FROM plan WHERE id = 1")
+                )
                 plan_id = connection.execute(text("SELECT max(id) FROM plan")).scalar_one()
                 connection.execute(
                     text(

@@ -56,7 +56,9 @@ def test_help_lists_every_key(make_app: MakeApp) -> None:
 
 
 def test_keys_section_remaps_by_binding_id(engine: Any, config_path: Path) -> None:
-    config_path.write_text(CONFIG_TEXT + '\n[keys]\nsort = "o"\nview_rollups = "f2"\nno_such_action = "x"\n', encoding="utf-8")
+    config_path.write_text(
+        CONFIG_TEXT + '\n[keys]\nsort = "o"\nview_rollups = "f2"\nno_such_action = "x"\n', encoding="utf-8"
+    )
     app = TrackerApp(engine, load(config_path), date(2023, 6, 30), "测试员")
 
     async def body(pilot: Pilot[Any]) -> None:
@@ -78,7 +80,9 @@ def test_language_switch_is_live_and_remembered(make_app: MakeApp, config_path: 
         screen = pilot.app.screen
         assert screen.title == "民政重点项目跟踪"
         await pilot.press("l")
-        await until(pilot, lambda: str(pilot.app.screen.query_one("#projects", DataTable).columns["name"].label) == "Name")  # type: ignore[index]
+        await until(
+            pilot, lambda: str(pilot.app.screen.query_one("#projects", DataTable).columns["name"].label) == "Name"
+        )  # type: ignore[index]
         assert pilot.app.screen.title == "Civil-affairs key projects"
         status = {str(cell) for cell in pilot.app.screen.query_one("#projects", DataTable).get_column("status")}
         assert status == {"not started"}

@@ -44,7 +44,14 @@ def test_enter_opens_every_field_the_source_lines_and_the_warnings(make_app: Mak
         fields = text_of(pilot, "#fields")
         # 2-18, source lines 1494–1514: name (1496), 新建 (1498), 湘潭县民政局 (1500), 2021–2025
         # (1504, 1506), 100000 / 100000 万元 (1508, 1510), 24% (1512); social capital 100000 × 24% = 24000.
-        for expected in ("湘潭县“党建+莲湘颐老”特色养老小镇项目", "新建", "湘潭县民政局", "100,000.00", "24,000.00", "未开工"):
+        for expected in (
+            "湘潭县“党建+莲湘颐老”特色养老小镇项目",
+            "新建",
+            "湘潭县民政局",
+            "100,000.00",
+            "24,000.00",
+            "未开工",
+        ):
             assert expected in fields, expected
         source = text_of(pilot, "#source")
         assert " 1494 │ 18" in source

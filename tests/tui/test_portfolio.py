@@ -19,8 +19,16 @@ from tracker.tui.widgets.project_table import ProjectTable
 from tracker.tui.widgets.summary_bar import SummaryBar
 
 # 一、儿童福利类项目(8个): 总投资 of projects 1-1 … 1-8, source lines 930, 952, 974, 996, 1018, 1040, 1062, 1084.
-CHILD_TOTALS = [Decimal("1500"), Decimal("300"), Decimal("200"), Decimal("500"), Decimal("1500"), Decimal("100"),
-                Decimal("500"), Decimal("670")]
+CHILD_TOTALS = [
+    Decimal("1500"),
+    Decimal("300"),
+    Decimal("200"),
+    Decimal("500"),
+    Decimal("1500"),
+    Decimal("100"),
+    Decimal("500"),
+    Decimal("670"),
+]
 # The category row (line 902 onwards) prints 5270 / 5270; the eight rows agree.
 # All 87 rows sum to 488707.12 (总投资) and 475403.12 (计划投资): the published 总计 (lines 888–894,
 # 592917.92 / 579613.92) is too high by category 2's 100000 and category 4's 4210.8.
@@ -57,7 +65,13 @@ def test_share_and_years_columns_show_the_plan_as_read(make_app: MakeApp) -> Non
         projects = table(pilot)
         shares = dict(zip(row_keys(projects), column(projects, "share"), strict=True))
         # 社会投资占比 as published: 2-9 9.24% (line 1300), 2-13 33.3%, 2-18 24% (line 1512), 4-11 100%.
-        assert (shares["2-9"], shares["2-13"], shares["2-18"], shares["4-11"], shares["1-1"]) == ("9.24", "33.3", "24", "100", "")
+        assert (shares["2-9"], shares["2-13"], shares["2-18"], shares["4-11"], shares["1-1"]) == (
+            "9.24",
+            "33.3",
+            "24",
+            "100",
+            "",
+        )
         years = dict(zip(row_keys(projects), column(projects, "years"), strict=True))
         # 1-6 starts 2021.1 and finishes 2021.8 (lines 1036, 1038); 2-11 starts in 2020 (line 1350).
         assert years["1-6"] == "2021.1–2021.8"

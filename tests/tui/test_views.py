@@ -24,8 +24,11 @@ CATEGORY_COUNTS = ["8", "50", "7", "18", "4"]
 # 2-9 5409.88 × 9.24% (lines 1296, 1300), 2-10 10477 × 5% (1332, 1336), 2-13 1500 × 33.3% (1398, 1402),
 # 2-17 20000 × 10% (1486, 1490), 2-18 100000 × 24% (1508, 1512).
 CAT2_SOCIAL = (
-    Decimal("5409.88") * Decimal("9.24") + Decimal("10477") * 5 + Decimal("1500") * Decimal("33.3")
-    + Decimal("20000") * 10 + Decimal("100000") * 24
+    Decimal("5409.88") * Decimal("9.24")
+    + Decimal("10477") * 5
+    + Decimal("1500") * Decimal("33.3")
+    + Decimal("20000") * 10
+    + Decimal("100000") * 24
 ) / 100
 
 
@@ -37,8 +40,14 @@ def test_rollups_by_category_with_the_grand_total(make_app: MakeApp) -> None:
         assert isinstance(screen, RollupsScreen) and screen.dims == ["category"]
         table = screen.query_one("#rollup-table", DataTable)
         groups = column(table, "group")
-        assert groups == ["1. 儿童福利类项目", "2. 老年人福利类项目", "3. 城乡社区治理类项目", "4. 社会公益类项目",
-                          "5. 残障人福利类项目", "合计"]
+        assert groups == [
+            "1. 儿童福利类项目",
+            "2. 老年人福利类项目",
+            "3. 城乡社区治理类项目",
+            "4. 社会公益类项目",
+            "5. 残障人福利类项目",
+            "合计",
+        ]
         assert column(table, "total") == [*CATEGORY_TOTALS, "488,707.12"]
         assert column(table, "planned") == [*CATEGORY_PLANNED, "475,403.12"]
         assert column(table, "count") == [*CATEGORY_COUNTS, "87"]
@@ -54,7 +63,9 @@ def test_rollup_groupings_change_with_d_and_D(make_app: MakeApp) -> None:
         screen = pilot.app.screen
         assert isinstance(screen, RollupsScreen) and screen.dims == ["district"]
         table = screen.query_one("#rollup-table", DataTable)
-        rows = dict(zip(column(table, "group"), zip(column(table, "count"), column(table, "total"), strict=True), strict=False))
+        rows = dict(
+            zip(column(table, "group"), zip(column(table, "count"), column(table, "total"), strict=True), strict=False)
+        )
         # 4-11 is the one project no district could be read for; its total is 100000 (line 2646).
         unplaced = [label for label in rows if label.endswith("(unplaced)")]
         assert len(unplaced) == 1 and rows[unplaced[0]] == ("1", "100,000.00")

@@ -21,7 +21,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "app.as_of": ("截至 {date}", "as of {date}"),
     "app.language_set": ("界面语言：中文", "Interface language: English"),
     "app.language_not_saved": ("未能保存语言设置：{error}", "Could not save the language: {error}"),
-    "app.unknown_key_ids": ("tracker.toml [keys] 中有未知的按键编号：{ids}", "Unknown binding ids in tracker.toml [keys]: {ids}"),
+    "app.unknown_key_ids": (
+        "tracker.toml [keys] 中有未知的按键编号：{ids}",
+        "Unknown binding ids in tracker.toml [keys]: {ids}",
+    ),
     "app.not_available": ("此功能所需的模块尚未安装：{module}", "This needs a module that is not available: {module}"),
     # views (modes)
     "view.portfolio": ("项目", "Projects"),
@@ -205,7 +208,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "█ construction period  ▒ elapsed part  │ as of {date}",
     ),
     # help
-    "help.title": ("按键一览（可在 tracker.toml 的 [keys] 中按编号改键）", "Keys (remap them by id in tracker.toml [keys])"),
+    "help.title": (
+        "按键一览（可在 tracker.toml 的 [keys] 中按编号改键）",
+        "Keys (remap them by id in tracker.toml [keys])",
+    ),
     "help.everywhere": ("所有页面", "everywhere"),
     "help.table": ("列表", "tables"),
     "help.edit_form": ("编辑表单", "edit form"),

@@ -79,7 +79,9 @@ class DetailScreen(TrackerScreen):
             return
         p = row.project
         self.version = p.version
-        heading = Text.assemble((f"{p.code}  ", "bold"), (p.name, "bold"), "   ", (status_label(app.language, p.status), "italic"))
+        heading = Text.assemble(
+            (f"{p.code}  ", "bold"), (p.name, "bold"), "   ", (status_label(app.language, p.status), "italic")
+        )
         self.query_one("#heading", Static).update(heading)
         self.query_one("#fields", Static).update(self._fields_table(row))
         self._show_source(row)
@@ -94,7 +96,9 @@ class DetailScreen(TrackerScreen):
 
     def _warnings(self, session: Any) -> list[Any] | None:
         try:
-            return data.warnings_for(session, self.tracker.as_of, self.tracker.warning_settings, Project.code == self.code)  # type: ignore[arg-type]
+            return data.warnings_for(
+                session, self.tracker.as_of, self.tracker.warning_settings, Project.code == self.code
+            )  # type: ignore[arg-type]
         except ImportError:
             return None
 

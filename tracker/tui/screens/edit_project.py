@@ -91,7 +91,12 @@ class EditProjectScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="edit-dialog"):
-            yield Label(tr(self, "form.edit_title", code=self.code, version=self.version), classes="dialog-title", id="edit-title", markup=False)
+            yield Label(
+                tr(self, "form.edit_title", code=self.code, version=self.version),
+                classes="dialog-title",
+                id="edit-title",
+                markup=False,
+            )
             with VerticalScroll(id="edit-fields"):
                 for field in FIELDS:
                     control = Input(value=self.original[field], id=f"input-{field}")

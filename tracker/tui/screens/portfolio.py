@@ -101,7 +101,12 @@ class PortfolioScreen(FilteredScreen):
         with reading(self.tracker.engine) as session:
             totals = data.totals(session, query.where)
         table = self.table
-        table.show(self.columns(), lambda offset, limit: self.fetch(query, offset, limit), totals.count, keep=table.current_code)
+        table.show(
+            self.columns(),
+            lambda offset, limit: self.fetch(query, offset, limit),
+            totals.count,
+            keep=table.current_code,
+        )
         self.query_one(SummaryBar).show(totals, table.loaded, self.sort_caption())
         if self.tracker.interactive_after is None:
             self.call_after_refresh(self.tracker.first_page_shown)

@@ -106,7 +106,9 @@ class RollupsScreen(FilteredScreen):
             )
         dims_text = " › ".join(self.t(f"dim.{d}") for d in self.dims)
         self.query_one(RollupChart).show(labels, amounts, self.t("rollups.chart"))
-        self.sub_title = " · ".join((self.t(self.VIEW), self.t("rollups.by", dims=dims_text), self.t("app.as_of", date=app.as_of.isoformat())))
+        self.sub_title = " · ".join(
+            (self.t(self.VIEW), self.t("rollups.by", dims=dims_text), self.t("app.as_of", date=app.as_of.isoformat()))
+        )
 
     def group_label(self, row: Any, number: int) -> str:
         """The row's last path element, indented by level; level-1 rows numbered like the chart."""

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
-from textual import on
 
 from tracker.db import reading
 from tracker.portfolio import ProjectRow
@@ -77,7 +76,9 @@ class TimelineScreen(FilteredScreen):
             Column("bar", self.axis.header(), self._width),
         ]
         table = self.table
-        table.show(columns, lambda offset, limit: self.fetch(query, offset, limit), totals.count, keep=table.current_code)
+        table.show(
+            columns, lambda offset, limit: self.fetch(query, offset, limit), totals.count, keep=table.current_code
+        )
         self.query_one("#timeline-legend", Static).update(self.t("timeline.legend", date=app.as_of.isoformat()))
         self.query_one(SummaryBar).show(totals, table.loaded)
 

@@ -68,7 +68,11 @@ class WarningsScreen(FilteredScreen):
         red = sum(1 for item in items if item.severity == "red")
         yellow = sum(1 for item in items if item.severity == "yellow")
         date = app.as_of.isoformat()
-        summary = self.t("warnings.summary", red=red, yellow=yellow, date=date) if items else self.t("warnings.none", date=date)
+        summary = (
+            self.t("warnings.summary", red=red, yellow=yellow, date=date)
+            if items
+            else self.t("warnings.none", date=date)
+        )
         self.query_one("#warnings-summary", Static).update(summary)
 
     def current_code(self) -> str | None:
