@@ -18,6 +18,7 @@ from tracker.models import AuditEntry, Operation, Project
 from tracker.tui.screens.detail import DetailScreen
 from tracker.tui.screens.edit_project import EditProjectScreen
 from tracker.tui.screens.portfolio import PortfolioScreen
+from tracker.tui.widgets.project_table import ProjectTable
 
 
 def project(engine: Engine, code: str) -> Project:
@@ -80,6 +81,10 @@ def test_edit_a_field_saves_one_audited_version(make_app: MakeApp, engine: Engin
         detail = pilot.app.screen
         assert isinstance(detail, DetailScreen) and detail.version == 2
         assert "湘潭县" in text_of(pilot, "#fields")
+        await pilot.press("escape")
+        projects = pilot.app.screen.query_one("#projects", ProjectTable)
+        assert projects.current_code == "4-11"  # the list reloaded with the cursor where it was
+        assert projects.get_cell("4-11", "district") .plain == "湘潭县"
 
     drive(make_app(), body)
     saved = project(engine, "4-11")

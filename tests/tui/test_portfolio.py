@@ -114,6 +114,7 @@ def test_sort_by_total_in_sql_then_reverse(make_app: MakeApp) -> None:
         screen.sort_by("total")  # the same column again: descending
         await pilot.pause()
         codes = row_keys(table(pilot))
+        assert table(pilot).cursor_row == 0  # a new order is shown from its top
         # Largest: 100000 for 2-18 (line 1508) and 4-11 (line 2646).
         assert codes[:2] == ["2-18", "4-11"]
         assert "87 个项目" in summary(pilot) and GRAND_TOTAL in summary(pilot)

@@ -279,6 +279,7 @@ class TrackerApp(App[None], inherit_bindings=False):
         screen = self.screen
         if isinstance(screen, FilteredScreen):
             screen.filter_bar().input.value = text
+            screen.new_list()
             screen.refresh_data()
 
     def action_save_view(self) -> None:

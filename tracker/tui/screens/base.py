@@ -83,6 +83,18 @@ class FilteredScreen(TrackerScreen):
     """A list view with the filter bar; the filter text is shared by every view of the app."""
 
     _shown_filter: str | None = None
+    _keep_cursor = True
+
+    def keep_cursor(self) -> bool:
+        """Whether the next reload should put the cursor back on the project it was on: yes after
+        an edit or an undo (the same list, fresher), no after a new filter or sort (a new list,
+        shown from its top)."""
+        keep, self._keep_cursor = self._keep_cursor, True
+        return keep
+
+    def new_list(self) -> None:
+        """The next reload shows a different list (another filter or sort)."""
+        self._keep_cursor = False
 
     def filter_bar(self) -> FilterBar:
         return self.query_one(FilterBar)
@@ -110,6 +122,7 @@ class FilteredScreen(TrackerScreen):
         if event.text == self._shown_filter and self._generation == self.tracker.data_generation:
             return
         self.tracker.filter_text = event.text
+        self.new_list()
         self.refresh_data()
 
     @on(FilterBar.Done)
@@ -124,5 +137,6 @@ class FilteredScreen(TrackerScreen):
         bar = self.filter_bar()
         if bar.text != self.tracker.filter_text:  # changed in another view
             bar.input.value = self.tracker.filter_text
+            self.new_list()
         self._shown_filter = self.tracker.filter_text
         super().refresh_data()

@@ -39,7 +39,7 @@ SORT_FIELDS: dict[str, str] = {
 """Table column → the filter language's sort field (``tracker list --sort``)."""
 
 COLUMNS: tuple[tuple[str, int | None], ...] = (
-    ("light", 4),
+    ("light", 5),
     ("code", 5),
     ("name", 34),
     ("category", 16),
@@ -48,7 +48,7 @@ COLUMNS: tuple[tuple[str, int | None], ...] = (
     ("total", 12),
     ("planned", 14),
     ("share", 9),
-    ("status", 8),
+    ("status", 11),
 )
 """Column key and width in cells (Chinese characters are two cells wide; Rich measures them)."""
 
@@ -105,7 +105,7 @@ class PortfolioScreen(FilteredScreen):
             self.columns(),
             lambda offset, limit: self.fetch(query, offset, limit),
             totals.count,
-            keep=table.current_code,
+            keep=table.current_code if self.keep_cursor() else None,
         )
         self.query_one(SummaryBar).show(totals, table.loaded, self.sort_caption())
         if self.tracker.interactive_after is None:
@@ -160,6 +160,7 @@ class PortfolioScreen(FilteredScreen):
             self.descending = not self.descending
         else:
             self.sort_column, self.descending = column, False
+        self.new_list()
         self.refresh_data()
 
     def action_sort(self) -> None:

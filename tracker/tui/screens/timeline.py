@@ -77,7 +77,10 @@ class TimelineScreen(FilteredScreen):
         ]
         table = self.table
         table.show(
-            columns, lambda offset, limit: self.fetch(query, offset, limit), totals.count, keep=table.current_code
+            columns,
+            lambda offset, limit: self.fetch(query, offset, limit),
+            totals.count,
+            keep=table.current_code if self.keep_cursor() else None,
         )
         self.query_one("#timeline-legend", Static).update(self.t("timeline.legend", date=app.as_of.isoformat()))
         self.query_one(SummaryBar).show(totals, table.loaded)
