@@ -67,6 +67,7 @@ class TimelineScreen(FilteredScreen):
         with reading(app.engine) as session:
             totals = data.totals(session, query.where)
             first, last = data.year_span(session, query.where, data.plan_years(session))
+        first, last = min(first, app.as_of.year), max(last, app.as_of.year)  # the as-of mark is always on the axis
         self._width = self.bar_width()
         self.axis = render.Axis(first, last, self._width)
         columns = [
