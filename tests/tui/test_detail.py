@@ -84,7 +84,7 @@ def test_edit_a_field_saves_one_audited_version(make_app: MakeApp, engine: Engin
         await pilot.press("escape")
         projects = pilot.app.screen.query_one("#projects", ProjectTable)
         assert projects.current_code == "4-11"  # the list reloaded with the cursor where it was
-        assert projects.get_cell("4-11", "district") .plain == "湘潭县"
+        assert projects.get_cell("4-11", "district").plain == "湘潭县"
 
     drive(make_app(), body)
     saved = project(engine, "4-11")
