@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from tests.conftest import CliRun
-from tests.tui.conftest import CONFIG_TEXT, MakeApp, drive, until
+from tests.tui.conftest import CONFIG_TEXT, MakeApp, drive, static_text, until
 from tracker.config import load
 from tracker.tui.app import TrackerApp
 from tracker.tui.i18n import LANGUAGES, STRINGS, translate
@@ -144,3 +144,33 @@ def test_tracker_tui_on_a_missing_database_is_an_error(cli: CliRun, tmp_path: Pa
     result = cli("tui", db=str(tmp_path / "nowhere.db"))
     assert result.exit_code == 2
     assert "no such database" in result.stderr
+
+
+def test_every_view_and_form_opens_in_english(make_app: MakeApp) -> None:
+    """Walks every screen in English: a label missing from the word list would raise here."""
+
+    async def body(pilot: Pilot[Any]) -> None:
+        for key in ("2", "d", "D", "3", "4", "1", "s"):
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.press("escape", "v")
+        await pilot.pause()
+        await pilot.press("escape")
+        pilot.app.open_project("2-18")  # type: ignore[attr-defined]
+        await pilot.pause()
+        text = static_text(pilot.app.screen.query_one("#fields"))
+        assert "Total investment (万元)" in text and "not started" in text
+        for form in ("e", "m"):
+            await pilot.press(form)
+            await pilot.pause()
+            await pilot.press("escape")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        table = pilot.app.screen.query_one("#keys", DataTable)
+        assert "Record month" in {str(c) for c in table.get_column("action")}
+        await pilot.press("escape", "u")
+        await pilot.pause()
+        assert "Undo: import" in pilot.app.screen.question  # type: ignore[attr-defined]
+        await pilot.press("n")
+
+    drive(make_app(language="en"), body)

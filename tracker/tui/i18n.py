@@ -99,14 +99,12 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     ),
     "portfolio.sorted_by": ("排序：{column}{arrow}", "sorted by {column}{arrow}"),
     "portfolio.published_order": ("发布顺序", "published order"),
-    "portfolio.empty": ("没有符合筛选条件的项目", "No project matches the filter"),
     # filter bar
     "filter.placeholder": (
         "/ 筛选，例如 category:老年 total>=1000 -district:湘潭县 +overdue @视图名",
         "/ filter, e.g. category:老年 total>=1000 -district:湘潭县 +overdue @view",
     ),
     "filter.label": ("筛选", "Filter"),
-    "filter.none": ("全部项目", "all projects"),
     "filter.error": ("筛选语法错误：", "Filter error: "),
     # sorting
     "sort.title": ("排序方式（再选一次同一列则倒序）", "Sort by (choose the same column again to reverse)"),
@@ -175,7 +173,6 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "typed is still in the form — check it and save again.",
     ),
     "form.fix_errors": ("请先改正标红的字段", "Fix the fields marked in red first"),
-    "form.status_unchanged": ("（不变）", "(unchanged)"),
     # undo
     "undo.title": ("撤销上一次操作？", "Undo the last operation?"),
     "undo.confirm": ("撤销：{summary}", "Undo: {summary}"),
@@ -187,7 +184,6 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     # rollups
     "rollups.by": ("按 {dims} 汇总", "By {dims}"),
     "rollups.total": ("合计", "Total"),
-    "rollups.subtotal": ("小计", "Subtotal"),
     "rollups.chart": ("十四五计划投资（万元，取整）", "Planned investment (whole 万元)"),
     "rollups.none": ("（无）", "(none)"),
     "dim.category": ("类别", "category"),
@@ -213,7 +209,6 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Keys (remap them by id in tracker.toml [keys])",
     ),
     "help.everywhere": ("所有页面", "everywhere"),
-    "help.table": ("列表", "tables"),
     "help.edit_form": ("编辑表单", "edit form"),
     "help.progress_form": ("进度填报表单", "progress form"),
     "help.confirm": ("确认对话框", "confirmation"),
@@ -235,7 +230,6 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "cmd.choose_view": ("选择已保存的视图", "Choose a saved view"),
     "cmd.save_view": ("把当前筛选保存为视图", "Save the current filter as a view"),
     "cmd.clear_filter": ("清除筛选", "Clear the filter"),
-    "cmd.quit": ("退出", "Quit"),
 }
 """key → (Chinese, English)."""
 
