@@ -200,8 +200,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "severity.green": ("绿", "green"),
     # timeline
     "timeline.legend": (
-        "█ 建设期  ▒ 已过去的建设期  │ 截至 {date}",
-        "█ construction period  ▒ elapsed part  │ as of {date}",
+        "█ 已过去的建设期  ▒ 尚余的建设期  │ 截至 {date}",
+        "█ construction period passed  ▒ still to come  │ as of {date}",
     ),
     # help
     "help.title": (

@@ -22,7 +22,7 @@ from tracker.tui.widgets.key_bar import KeyBar
 from tracker.tui.widgets.project_table import Column, ProjectTable, Row
 from tracker.tui.widgets.summary_bar import SummaryBar
 
-FIXED_WIDTH = 4 + 5 + 24 + 2 * 4 + 2
+FIXED_WIDTH = 5 + 5 + 24 + 2 * 4 + 2
 """Cells taken by the light, code and name columns and the cell padding, beside the bar."""
 
 
@@ -71,7 +71,7 @@ class TimelineScreen(FilteredScreen):
         self._width = self.bar_width()
         self.axis = render.Axis(first, last, self._width)
         columns = [
-            Column("light", self.t("col.light"), 4),
+            Column("light", self.t("col.light"), 5),
             Column("code", self.t("col.code"), 5),
             Column("name", self.t("col.name"), 24),
             Column("bar", self.axis.header(), self._width),

@@ -53,7 +53,7 @@ class WarningsScreen(FilteredScreen):
             return
         table = self.table
         table.clear(columns=True)
-        for key, width in (("light", 4), ("severity", 6), ("code", 6), ("name", 34), ("rule", 11), ("message", None)):
+        for key, width in (("light", 5), ("severity", 6), ("code", 6), ("name", 34), ("rule", 11), ("message", None)):
             table.add_column(self.t(f"col.{key}"), key=key, width=width)
         for item in items:
             table.add_row(
