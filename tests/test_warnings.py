@@ -345,7 +345,13 @@ def test_cli_warnings_json_and_exit_status(cli: CliRun) -> None:
         ("5-1", "late_start", "red"), ("5-2", "overdue", "red"), ("5-2", "late_start", "red"),
         ("5-3", "late_start", "red"), ("5-4", "overdue", "red"), ("5-4", "late_start", "red"),
     }
-    assert list(data["items"][0]) == ["code", "name", "rule", "severity", "message"]
+    assert list(data["items"][0]) == ["code", "name", "rule", "severity", "message", "message_zh"]
+    by_key = {(i["code"], i["rule"]): i for i in data["items"]}
+    # 5-2 finishes 2022 (line 2866): December 2022 → June 2023 is 6 months; nothing reported, so 未开工
+    assert by_key[("5-2", "overdue")]["message"] == "finish due end of 2022 (6 months ago), status not started"
+    assert by_key[("5-2", "overdue")]["message_zh"] == "应于2022年底竣工(已逾期6个月),状态为未开工"
+    # 5-1 starts 2021 (line 2842): the start period ended December 2021, 18 months before June 2023
+    assert by_key[("5-1", "late_start")]["message_zh"] == "开工期2021年已过18个月,仍未开工"
     quiet = cli("--as-of", "2020-06-30", "warnings", "category:残障")
     assert quiet.exit_code == 0 and "0 warnings" in quiet.stdout
     table = cli("warnings", "code=1-6", "--as-of", "2021-09-01")

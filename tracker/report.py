@@ -214,7 +214,9 @@ def _warnings_by_code(
 
     found: dict[str, list[dict[str, str]]] = {}
     for item in evaluate(session, as_of, settings, scope):
-        found.setdefault(item.code, []).append({"rule": item.rule, "severity": item.severity, "message": item.message})
+        found.setdefault(item.code, []).append(
+            {"rule": item.rule, "severity": item.severity, "message": item.message, "message_zh": item.message_zh}
+        )
     for items in found.values():
         items.sort(key=lambda w: SEVERITY_RANK.get(w["severity"], 9))
     return found
@@ -225,7 +227,9 @@ def warnings_text(items: list[dict[str, str]] | None, language: str) -> str:
     if not items:
         return ""
     if language == "zh":
-        return "；".join(f"{SEVERITY_ZH.get(w['severity'], w['severity'])}：{w['message']}" for w in items)
+        return "；".join(
+            f"{SEVERITY_ZH.get(w['severity'], w['severity'])}：{w.get('message_zh') or w['message']}" for w in items
+        )
     return "; ".join(f"{w['severity']}: {w['message']}" for w in items)
 
 

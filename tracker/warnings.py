@@ -57,9 +57,15 @@ class WarningItem:
     rule: str
     severity: Severity
     message: str
+    message_zh: str = ""
+    """The same reason in Chinese, for the Chinese interface and the monthly report."""
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
+
+    def reason(self, language: str) -> str:
+        """The reason in ``zh`` or ``en``."""
+        return self.message_zh if language == "zh" and self.message_zh else self.message
 
 
 def _severity(red: ColumnElement[bool] | None, yellow: ColumnElement[bool] | None) -> Any:
@@ -114,8 +120,8 @@ def evaluate(
         for name, severity in zip(RULES, row[3:], strict=True):
             if severity is None:
                 continue
-            message = MESSAGES[name](project, as_of, settings, invested, last_month)
-            items.append(WarningItem(project.code, project.name, name, severity, message))
+            message, message_zh = MESSAGES[name](project, as_of, settings, invested, last_month)
+            items.append(WarningItem(project.code, project.name, name, severity, message, message_zh))
     return items
 
 
@@ -141,15 +147,20 @@ def counts(items: Iterable[WarningItem]) -> dict[str, dict[str, int]]:
 # Messages: why, in words a person reads.
 
 
-def _status_words(status: str) -> str:
+def _status_words(status: str) -> tuple[str, str]:
     try:
-        return Status(status).value.replace("_", " ")
+        value = Status(status)
     except ValueError:
-        return status
+        return status, status
+    return value.value.replace("_", " "), value.zh
 
 
 def _period(year: int | None, month: int | None) -> str:
     return "?" if year is None else (f"{year}-{month:02d}" if month else str(year))
+
+
+def _period_zh(year: int | None, month: int | None) -> str:
+    return "?" if year is None else (f"{year}年{month}月" if month else f"{year}年")
 
 
 def _months(n: int) -> str:
@@ -164,47 +175,60 @@ def _pct(value: Decimal) -> str:
     return format(normalise(value), "f")
 
 
-def _overdue(p: Project, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> str:
+Words = tuple[str, str]
+"""A reason in English and in Chinese."""
+
+
+def _overdue(p: Project, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> Words:
     assert p.finish_year is not None
     ago = month_index(as_of.year, as_of.month) - month_index(p.finish_year, p.finish_month or 12)
+    en, zh = _status_words(p.status)
     return (
-        f"finish due end of {_period(p.finish_year, p.finish_month)} ({_months(ago)} ago), "
-        f"status {_status_words(p.status)}"
+        f"finish due end of {_period(p.finish_year, p.finish_month)} ({_months(ago)} ago), status {en}",
+        f"应于{_period_zh(p.finish_year, p.finish_month)}底竣工(已逾期{ago}个月),状态为{zh}",
     )
 
 
-def _late_start(p: Project, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> str:
+def _late_start(p: Project, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> Words:
     assert p.start_year is not None
     ago = month_index(as_of.year, as_of.month) - month_index(p.start_year, p.start_month or 12)
-    return f"start period {_period(p.start_year, p.start_month)} ended {_months(ago)} ago, still not started"
-
-
-def _due_soon(p: Project, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> str:
-    assert p.finish_year is not None
-    ahead = month_index(p.finish_year, p.finish_month or 12) - month_index(as_of.year, as_of.month)
-    when = "this month" if ahead == 0 else f"in {_months(ahead)}"
     return (
-        f"finish due end of {_period(p.finish_year, p.finish_month)} ({when}), "
-        f"status {_status_words(p.status)}"
+        f"start period {_period(p.start_year, p.start_month)} ended {_months(ago)} ago, still not started",
+        f"开工期{_period_zh(p.start_year, p.start_month)}已过{ago}个月,仍未开工",
     )
 
 
-def _lagging(p: Project, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> str:
+def _due_soon(p: Project, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> Words:
+    assert p.finish_year is not None
+    ahead = month_index(p.finish_year, p.finish_month or 12) - month_index(as_of.year, as_of.month)
+    when, when_zh = ("this month", "本月到期") if ahead == 0 else (f"in {_months(ahead)}", f"{ahead}个月后到期")
+    en, zh = _status_words(p.status)
+    return (
+        f"finish due end of {_period(p.finish_year, p.finish_month)} ({when}), status {en}",
+        f"应于{_period_zh(p.finish_year, p.finish_month)}底竣工({when_zh}),状态为{zh}",
+    )
+
+
+def _lagging(p: Project, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> Words:
     assert p.start_year is not None and p.finish_year is not None
     pace = time_pace(p.start_year, p.start_month, p.finish_year, p.finish_month, as_of)
     progress = percent_of(invested, p.total_investment) or Decimal(0)
+    behind = _pct(pace - progress)
     return (
-        f"invested {_pct(progress)}% of the total against a time pace of {_pct(pace)}%: "
-        f"{_pct(pace - progress)} points behind"
+        f"invested {_pct(progress)}% of the total against a time pace of {_pct(pace)}%: {behind} points behind",
+        f"累计完成投资占总投资{_pct(progress)}%,序时进度{_pct(pace)}%,落后{behind}个百分点",
     )
 
 
-def _stale(p: Project, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> str:
+def _stale(p: Project, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> Words:
     if last is None:
-        return "in progress with no progress report yet"
+        return "in progress with no progress report yet", "在建,尚无进度报告"
     year, month = parse_month(last)
     days = (as_of - month_end(date(year, month, 1))).days
-    return f"in progress; the last progress report is for {last} ({_days(days)} ago)"
+    return (
+        f"in progress; the last progress report is for {last} ({_days(days)} ago)",
+        f"在建,最近一次进度报告为{last}(已{days}天未报)",
+    )
 
 
 MESSAGES = {

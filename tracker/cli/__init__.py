@@ -5,7 +5,7 @@ Each command group lives in its own module and registers itself on :data:`app` w
 
 from __future__ import annotations
 
-from tracker.cli import analysis, check, core, exporting, progress, query, tui  # noqa: F401  (register their commands)
+from tracker.cli import core, query, exporting, check, analysis, progress, tui  # noqa: F401, I001  (registered in this order)
 from tracker.cli.app import app, hoist_global_options, main
 
 __all__ = ["app", "hoist_global_options", "main", "register_commands"]

@@ -187,7 +187,7 @@ class DetailScreen(TrackerScreen):
             text.append_text(render.light(item.severity))
             text.append(f" {self.t('severity.' + item.severity)}  ")
             text.append(item.rule, style="bold")
-            text.append(f"  {item.message}\n")
+            text.append(f"  {item.reason(self.tracker.language)}\n")
         widget.update(text)
 
     # -- actions ------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ class WarningsScreen(FilteredScreen):
                 item.code,
                 render.clipped(item.name),
                 item.rule,
-                Text(item.message, no_wrap=True, overflow="ellipsis"),
+                Text(item.reason(app.language), no_wrap=True, overflow="ellipsis"),
                 key=f"{item.code}|{item.rule}",
             )
         red = sum(1 for item in items if item.severity == "red")
