@@ -60,8 +60,9 @@ def test_enter_opens_every_field_the_source_lines_and_the_warnings(make_app: Mak
         assert " 1512 │ 24%" in source
         warnings = text_of(pilot, "#warnings")
         # Start period 2021 ended 2021-12-31; as of 2023-06-30 that is 18 months with no start → late_start red.
-        assert "late_start" in warnings and "红" in warnings
-        assert "overdue" not in warnings  # it finishes in 2025
+        assert "开工滞后" in warnings and "红" in warnings
+        assert "开工期2021年已过18个月,仍未开工" in warnings
+        assert "逾期" not in warnings  # it finishes in 2025
         assert "尚无进度填报" in text_of(pilot, "#no-history")
         await pilot.press("escape")
         assert isinstance(pilot.app.screen, PortfolioScreen)

@@ -26,6 +26,15 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "Unknown binding ids in tracker.toml [keys]: {ids}",
     ),
     "app.not_available": ("此功能所需的模块尚未安装：{module}", "This needs a module that is not available: {module}"),
+    # warning rules and where a district came from
+    "rule.overdue": ("逾期", "overdue"),
+    "rule.late_start": ("开工滞后", "late start"),
+    "rule.due_soon": ("临近竣工", "due soon"),
+    "rule.lagging": ("投资滞后", "lagging"),
+    "rule.stale": ("未按月填报", "stale"),
+    "district_source.gazetteer": ("按地名表自动归属", "placed by the gazetteer"),
+    "district_source.user": ("手工设置", "set by hand"),
+    "district_source.none": ("未能归属，请手工设置", "not placed: set it by hand"),
     # views (modes)
     "view.portfolio": ("项目", "Projects"),
     "view.rollups": ("汇总", "Rollups"),

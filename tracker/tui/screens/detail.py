@@ -121,7 +121,7 @@ class DetailScreen(TrackerScreen):
             ("field.nature", p.nature),
             ("field.owner", p.owner),
             ("field.district", p.district or "—"),
-            ("field.district_source", p.district_source or ""),
+            ("field.district_source", self.t(f"district_source.{p.district_source or 'none'}")),
             ("field.content", p.content),
             ("field.note", p.note),
             ("field.start", _as_read(p.start_text, render.point(p.start_year, p.start_month))),
@@ -186,7 +186,7 @@ class DetailScreen(TrackerScreen):
         for item in warnings:
             text.append_text(render.light(item.severity))
             text.append(f" {self.t('severity.' + item.severity)}  ")
-            text.append(item.rule, style="bold")
+            text.append(self.t(f"rule.{item.rule}"), style="bold")
             text.append(f"  {item.reason(self.tracker.language)}\n")
         widget.update(text)
 

@@ -61,7 +61,7 @@ class WarningsScreen(FilteredScreen):
                 self.t(f"severity.{item.severity}"),
                 item.code,
                 render.clipped(item.name),
-                item.rule,
+                self.t(f"rule.{item.rule}"),
                 Text(item.reason(app.language), no_wrap=True, overflow="ellipsis"),
                 key=f"{item.code}|{item.rule}",
             )
