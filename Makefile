@@ -23,7 +23,9 @@ test: $(STAMP) system-deps  ## the whole test suite
 	$(PY) -m pytest -q
 
 bench: $(STAMP)  ## the benchmarks whose figures are in the README
-	$(PY) bench/run.py
+	$(PY) bench/check_startup.py
+	$(PY) bench/tui_startup.py --runs 15
+	$(PY) bench/queries.py --scale 230 --runs 5
 
 data: $(STAMP)  ## regenerate data/xiangtan_projects.csv from the bundled plan text
 	rm -f /tmp/tracker-data.db && $(PY) -m tracker --db /tmp/tracker-data.db init >/dev/null
