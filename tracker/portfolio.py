@@ -32,7 +32,10 @@ class ProjectRow:
 
 
 def progress_totals() -> Any:
-    """Per project: money invested to date, the latest month reported, and when it was recorded."""
+    """Per project: money invested to date, the latest month reported, and when it was recorded.
+
+    A grouped subquery over every record, for readers that want all projects at once (reports).
+    """
     return (
         select(
             ProgressRecord.project_id.label("project_id"),  # type: ignore[attr-defined]
@@ -45,19 +48,48 @@ def progress_totals() -> Any:
     )
 
 
-def project_query(where: ColumnElement[bool] | None = None) -> Select[Any]:
-    """The base select over projects; callers add ``where``, ``order_by``, ``limit``."""
-    totals = progress_totals()
-    invested = func.coalesce(totals.c.invested, 0, type_=WanYuan()).label("invested_to_date")
+def scope_query(where: ColumnElement[bool] | None = None) -> Select[Any]:
+    """The projects a filter selects, joined to what filters may name, without any progress figures.
+
+    For counts and sums over a selection (the TUI's summary bar, ``count``): cheaper than
+    :func:`project_query` because it computes nothing per project.
+    """
     query = (
-        select(Project, Category.name, Category.ordinal, Plan.name, invested, totals.c.last_month, totals.c.last_at)
+        select(Project)
         .join(Category, Category.id == Project.category_id)  # type: ignore[arg-type]
         .join(Plan, Plan.id == Project.plan_id)  # type: ignore[arg-type]
-        .outerjoin(totals, totals.c.project_id == Project.id)
     )
-    if where is not None:
-        query = query.where(where)
-    return query
+    return query if where is None else query.where(where)
+
+
+def _per_project(column: Any) -> Any:
+    """A correlated subquery over the project's own progress records (uses the project_id index)."""
+    return select(column).where(ProgressRecord.project_id == Project.id).correlate(Project).scalar_subquery()
+
+
+def project_query(where: ColumnElement[bool] | None = None) -> Select[Any]:
+    """The base select over projects; callers add ``where``, ``order_by``, ``limit``.
+
+    Progress figures are correlated subqueries, so a page of 100 rows reads the records of those
+    100 projects only — the first page costs the same with 87 projects or a million.
+    """
+    invested = _per_project(func.coalesce(func.sum(ProgressRecord.invested), 0, type_=WanYuan()))
+    last_month = _per_project(func.max(ProgressRecord.month))
+    last_at = _per_project(func.max(ProgressRecord.recorded_at))
+    query = select(
+        Project,
+        Category.name,
+        Category.ordinal,
+        Plan.name,
+        invested.label("invested_to_date"),
+        last_month.label("last_month"),
+        last_at.label("last_at"),
+    )
+    query = (
+        query.join(Category, Category.id == Project.category_id)  # type: ignore[arg-type]
+        .join(Plan, Plan.id == Project.plan_id)  # type: ignore[arg-type]
+    )
+    return query if where is None else query.where(where)
 
 
 def default_order() -> tuple[Any, ...]:
@@ -87,7 +119,7 @@ def _row(result: Any) -> ProjectRow:
 
 
 def count(session: Session, where: ColumnElement[bool] | None = None) -> int:
-    query = select(func.count()).select_from(project_query(where).subquery())
+    query = select(func.count()).select_from(scope_query(where).subquery())
     return int(session.exec(query).one())  # type: ignore[call-overload]
 
 

@@ -31,7 +31,7 @@ from sqlmodel import Session, col
 
 from tracker.models import AnnualPlan, Category, Plan, ProgressRecord, Project, Status, WanYuan
 from tracker.money import percent_of
-from tracker.portfolio import project_query
+from tracker.portfolio import scope_query
 from tracker.schedule import month_end, parse_month, time_pace
 
 Kind = Literal["int", "text", "money", "percent"]
@@ -173,7 +173,7 @@ def _per_project(month: str, year: int, scope: ColumnElement[bool] | None) -> An
         .outerjoin(current, and_(col(current.project_id) == col(Project.id), col(current.month) == month))
     )
     if scope is not None:
-        matching = project_query(scope).subquery("matching")
+        matching = scope_query(scope).subquery("matching")
         query = query.where(col(Project.id).in_(select(matching.c.id)))
     return query
 

@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, select
 
 from tracker.models import Project, WanYuan
-from tracker.portfolio import ProjectRow, project_query, rows
+from tracker.portfolio import ProjectRow, rows, scope_query
 
 if TYPE_CHECKING:
     from tracker.warnings import WarningItem, WarningSettings
@@ -68,8 +68,8 @@ def build_query(
 
 
 def totals(session: Session, where: ColumnElement[bool] | None) -> Totals:
-    """One aggregate over the same select the table pages through."""
-    shown = project_query(where).subquery()
+    """One aggregate over the same selection the table pages through."""
+    shown = scope_query(where).subquery()
     query = select(
         func.count(),
         func.coalesce(func.sum(shown.c.total_investment), 0, type_=WanYuan()),
@@ -86,7 +86,7 @@ def page(session: Session, query: Query, offset: int, limit: int = PAGE_SIZE) ->
 
 def year_span(session: Session, where: ColumnElement[bool] | None, plan_years: tuple[int, int]) -> tuple[int, int]:
     """The calendar years a timeline must show: the plan period widened to every shown project."""
-    shown = project_query(where).subquery()
+    shown = scope_query(where).subquery()
     first, last = session.exec(select(func.min(shown.c.start_year), func.max(shown.c.finish_year))).one()  # type: ignore[call-overload]
     lo, hi = plan_years
     return (min(lo, first) if first is not None else lo, max(hi, last) if last is not None else hi)
