@@ -11,9 +11,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import Result
 from sqlalchemy.engine import Engine
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from tracker.bootstrap import init_database
 from tracker.db import make_engine
@@ -59,6 +58,19 @@ def engine(db_url: str) -> Iterator[Engine]:
     eng = make_engine(db_url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    """A private PostgreSQL server holding the freshly imported plan, one per test module.
+
+    Fails (never skips) when PostgreSQL is missing: ``make test`` installs it.
+    """
+    from tests.pgserver import postgres_server
+
+    with postgres_server() as url:
+        init_database(url).engine.dispose()
+        yield url
 
 
 @pytest.fixture

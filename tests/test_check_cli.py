@@ -11,7 +11,6 @@ import json
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,9 +18,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from tests.conftest import CliRun
-from tests.pgserver import postgres_server
 from tests.test_check import PUBLISHED_CATEGORY, PUBLISHED_TOTAL, ROWS, add_record, hand_sum, set_fields
-from tracker.bootstrap import init_database
 from tracker.db import create_schema, make_engine
 
 D = Decimal
@@ -240,14 +237,6 @@ def test_the_check_process_imports_nothing_heavy(db_path: Path, workdir: Path) -
 
 
 # -- the same check on PostgreSQL ----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    with postgres_server() as url:
-        engine = init_database(url).engine
-        engine.dispose()
-        yield url
 
 
 def test_same_findings_on_postgres(pg_url: str, cli: CliRun, engine: Engine) -> None:

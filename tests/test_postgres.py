@@ -7,26 +7,14 @@ skips when PostgreSQL is missing, because a skipped test is not a passed one.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
 from tests.conftest import CliRun
-from tests.pgserver import postgres_server
-from tracker.bootstrap import init_database
 from tracker.db import make_engine, reading
 from tracker.models import Project
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    with postgres_server() as url:
-        engine = init_database(url).engine
-        engine.dispose()
-        yield url
 
 
 def test_import_and_exact_sums_on_postgres(pg_url: str) -> None:

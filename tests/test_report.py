@@ -313,10 +313,9 @@ def test_cli_report_usage_errors_exit_2(cli: CliRun, args: tuple[str, ...], mess
     assert result.exit_code == 2 and message in result.stderr
 
 
-def test_the_same_report_and_undo_on_postgres(engine: Engine) -> None:
+def test_the_same_report_and_undo_on_postgres(engine: Engine, pg_url: str) -> None:
     """One SQL for both backends: the report is identical on PostgreSQL, and undo works there too."""
-    from tests.pgserver import postgres_server
-    from tracker.bootstrap import init_database
+    from tracker.db import make_engine
     from tracker.export import dumps_json
     from tracker.history import undo_last
     from tracker.report import to_data
@@ -324,20 +323,19 @@ def test_the_same_report_and_undo_on_postgres(engine: Engine) -> None:
     _month_of_progress(engine)
     with reading(engine) as s:
         on_sqlite = dumps_json(to_data(monthly_report(s, "2023-06", Project.code.in_(CODES), subtotals=True)))  # type: ignore[attr-defined]
-    with postgres_server() as url:
-        pg = init_database(url).engine
-        try:
-            _month_of_progress(pg)
-            with reading(pg) as s:
-                report = monthly_report(s, "2023-06", Project.code.in_(CODES), subtotals=True)  # type: ignore[attr-defined]
-            assert dumps_json(to_data(report)) == on_sqlite
-            assert report.totals.values["invested_to_date"] == D("1894.567891")
-            assert undo_last(pg).summary.startswith("progress 5-4 2023-05")
-            with reading(pg) as s:
-                after = monthly_report(s, "2023-06", Project.code == "5-4")
-            assert after.rows[0].values["invested_to_date"] == 0 and after.rows[0].values["status"] == "not_started"
-        finally:
-            pg.dispose()
+    pg = make_engine(pg_url)
+    try:
+        _month_of_progress(pg)
+        with reading(pg) as s:
+            report = monthly_report(s, "2023-06", Project.code.in_(CODES), subtotals=True)  # type: ignore[attr-defined]
+        assert dumps_json(to_data(report)) == on_sqlite
+        assert report.totals.values["invested_to_date"] == D("1894.567891")
+        assert undo_last(pg).summary.startswith("progress 5-4 2023-05")
+        with reading(pg) as s:
+            after = monthly_report(s, "2023-06", Project.code == "5-4")
+        assert after.rows[0].values["invested_to_date"] == 0 and after.rows[0].values["status"] == "not_started"
+    finally:
+        pg.dispose()
 
 
 def test_filter_tags_are_judged_at_the_report_date(cli: CliRun) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -257,17 +256,6 @@ def test_cli_rollup_table_and_errors(cli: CliRun) -> None:
 
 
 # --- PostgreSQL ------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    from tests.pgserver import postgres_server
-    from tracker.bootstrap import init_database
-
-    with postgres_server() as url:
-        engine = init_database(url).engine
-        engine.dispose()
-        yield url
 
 
 def _progress(engine: Engine) -> None:
