@@ -45,7 +45,7 @@ def postgres_server() -> Iterator[str]:
         pw = pwd.getpwnam("postgres")
         for path in (root, sock):
             os.chown(path, pw.pw_uid, pw.pw_gid)
-    run = lambda *cmd: subprocess.run(_as_server_user([str(c) for c in cmd]), check=True, capture_output=True, text=True)  # noqa: E731
+    run = lambda *cmd: subprocess.run(_as_server_user([str(c) for c in cmd]), check=True, capture_output=True, text=True)
     try:
         run(bindir / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8")
         run(bindir / "pg_ctl", "-D", data, "-w", "-l", root / "log", "-o", f"-k {sock} -c listen_addresses='' -p 54329", "start")

@@ -15,9 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import Engine
-
 from sqlalchemy import update
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from tests.conftest import CliRun

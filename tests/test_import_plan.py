@@ -199,7 +199,7 @@ def test_excerpt_alone_imports_the_same(plan_path: Path, tmp_path: Path) -> None
     excerpt.write_text("\n".join(lines[861:2918]) + "\n", encoding="utf-8")
     whole, part = parse_plan_file(plan_path), parse_plan_file(excerpt)
     assert len(part.projects) == 87
-    strip = lambda p: (p.code, p.name, p.owner, p.content, p.total_investment, p.planned_investment)  # noqa: E731
+    strip = lambda p: (p.code, p.name, p.owner, p.content, p.total_investment, p.planned_investment)
     assert [strip(p) for p in part.projects] == [strip(p) for p in whole.projects]
     assert part.projects[0].first_line == 916 - 861
 

@@ -57,7 +57,7 @@ def _entry(session: Session, operation: Operation, row: SQLModel, action: str, o
         AuditEntry(
             operation_id=operation.id,
             table_name=row.__tablename__,  # type: ignore[arg-type]
-            row_id=getattr(row, "id"),
+            row_id=row.id,  # type: ignore[attr-defined]
             action=action,
             project_code=code,
             old_values=json.dumps(old, ensure_ascii=False) if old is not None else None,

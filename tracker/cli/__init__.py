@@ -3,9 +3,11 @@
 Each command group lives in its own module and registers itself on :data:`app` when imported.
 """
 
+# ruff: noqa: I001
 from __future__ import annotations
 
-from tracker.cli import core, query, exporting, check, analysis, progress, tui  # noqa: F401, I001  (registered in this order)
+# The order of these imports is the order of the commands in `tracker --help`.
+from tracker.cli import core, query, exporting, check, analysis, progress, tui  # noqa: F401
 from tracker.cli.app import app, hoist_global_options, main
 
 __all__ = ["app", "hoist_global_options", "main", "register_commands"]
