@@ -199,7 +199,7 @@ def test_text_output_is_grouped_and_plain_on_a_pipe(cli: CliRun) -> None:
     block = lines[errors:warnings]
     assert block[1] == "  湘潭市“十四五”民政事业发展规划 · 总计 (plan)"
     assert block[2].startswith(
-        "    plan-total line 866: published total investment 592917.92 万元, the rows sum to 488707.12"
+        "    plan-total line 888: published total investment 592917.92 万元, the rows sum to 488707.12"
     )
     assert "  category 2 老年人福利类项目" in block and "  category 4 社会公益类项目" in block
     assert (

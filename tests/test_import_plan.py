@@ -66,7 +66,7 @@ def test_plan_and_categories_as_published(engine: Engine) -> None:
     assert plan.region == "湘潭市"
     assert (plan.period_start, plan.period_end) == (2021, 2025)
     assert (plan.published_count, plan.published_total, plan.published_planned) == (87, D("592917.92"), D("579613.92"))
-    assert (plan.source_first_line, plan.source_last_line) == (866, 2918)
+    assert (plan.source_first_line, plan.source_last_line, plan.published_line) == (866, 2918, 888)
     assert [(c.ordinal, c.name, c.published_count, c.published_total, c.published_planned, c.source_line) for c in cats] == [
         (1, "儿童福利类项目", 8, D("5270"), D("5270"), 902),
         (2, "老年人福利类项目", 50, D("356417.32"), D("355563.32"), 1092),

@@ -326,7 +326,8 @@ def plan_totals(conn: Connection, ctx: Context) -> Iterator[Finding]:
     sums = _sums_by(P.c.plan_id, "plan_sums")
     query = (
         select(
-            PL.c.name, PL.c.published_count, PL.c.published_total, PL.c.published_planned, PL.c.source_first_line,
+            PL.c.name, PL.c.published_count, PL.c.published_total, PL.c.published_planned,
+            func.coalesce(PL.c.published_line, PL.c.source_first_line).label("line"),
             _or_zero(sums.c.n).label("n"), _or_zero(sums.c.total).label("total"),
             _or_zero(sums.c.planned).label("planned"),
         )
@@ -334,8 +335,8 @@ def plan_totals(conn: Connection, ctx: Context) -> Iterator[Finding]:
         .order_by(PL.c.id)
     )
     for row in conn.execute(query):
-        where = f"plan {row.name} (总计, table at line {row.source_first_line})"
-        common: dict[str, Any] = {"scope": PLAN, "where": where, "plan": row.name, "line": row.source_first_line}
+        where = f"plan {row.name} (总计, line {row.line})"
+        common: dict[str, Any] = {"scope": PLAN, "where": where, "plan": row.name, "line": row.line}
         for rule, published, computed, what, unit in (
             ("plan-total", row.published_total, row.total, "total investment", "万元"),
             ("plan-planned", row.published_planned, row.planned, "planned investment", "万元"),
@@ -343,7 +344,7 @@ def plan_totals(conn: Connection, ctx: Context) -> Iterator[Finding]:
         ):
             yield from _compare(rule, published, computed, what=what, unit=unit, **common)
         if detail := _missing_published(row.published_total, row.published_planned):
-            yield Finding("published-missing", "", PLAN, f"{where}: {detail}", row.name, line=row.source_first_line,
+            yield Finding("published-missing", "", PLAN, f"{where}: {detail}", row.name, line=row.line,
                           order=(row.name, -1, -1), detail=detail)
 
 

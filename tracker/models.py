@@ -113,6 +113,8 @@ class Plan(SQLModel, table=True):
     source_document: str
     source_first_line: int | None = None
     source_last_line: int | None = None
+    published_line: int | None = None
+    """The line of the 总计 row that printed the grand totals."""
     imported_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 

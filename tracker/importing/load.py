@@ -79,6 +79,7 @@ def _plan_values(parsed: ParsedPlan) -> dict[str, Any]:
         "source_document": parsed.source_document,
         "source_first_line": parsed.first_line,
         "source_last_line": parsed.last_line,
+        "published_line": parsed.published_line,
     }
 
 

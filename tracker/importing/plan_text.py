@@ -145,6 +145,8 @@ class ParsedPlan:
     source_document: str
     first_line: int
     last_line: int
+    published_line: int | None = None
+    """The line of the 总计 row, when the table has one."""
     categories: list[ParsedCategory] = field(default_factory=list)
     projects: list[ParsedProject] = field(default_factory=list)
     normalisations: list[Normalisation] = field(default_factory=list)
@@ -322,6 +324,7 @@ class _Parser:
         if first is not None and (m := TOTAL_RE.match(first.text)):
             self.pos += 1
             plan.published_count = int(m.group("count"))
+            plan.published_line = first.line
             plan.published_total, plan.published_planned, plan.last_line = self.summary_cells(first)
         category: ParsedCategory | None = None
         while (cell := self.peek()) is not None:
