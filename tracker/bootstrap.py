@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
-from tracker.db import create_schema, has_schema, make_engine, reading
+from tracker.db import create_schema, drop_schema, has_schema, make_engine, reading
 from tracker.importing.load import ImportResult, import_plan_file
 from tracker.models import Project
 from tracker.paths import bundled_plan
@@ -38,7 +38,7 @@ def init_database(url: str, *, force: bool = False, actor: str = "") -> InitResu
     if has_projects(engine) and not force:
         return InitResult(engine, False, None)
     if force:
-        SQLModel.metadata.drop_all(engine)
+        drop_schema(engine)
     create_schema(engine)
     result = import_plan_file(engine, bundled_plan(), actor)
     return InitResult(engine, True, result)

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, create_engine
@@ -89,11 +89,23 @@ def make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet (idempotent)."""
+    """Create the tables, or upgrade older ones, by running the migrations to the newest (idempotent)."""
+    from tracker.migrations import upgrade
+
     try:
-        SQLModel.metadata.create_all(engine)
+        upgrade(engine)
     except SQLAlchemyError as exc:
-        raise DatabaseError(f"cannot create the tables: {exc}") from exc
+        raise DatabaseError(f"cannot create or upgrade the tables: {exc}") from exc
+
+
+def drop_schema(engine: Engine) -> None:
+    """Drop every tracker table and the migration record (``tracker init --force``)."""
+    try:
+        SQLModel.metadata.drop_all(engine)
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"cannot drop the tables: {exc}") from exc
 
 
 def has_schema(engine: Engine) -> bool:
@@ -117,6 +129,12 @@ def open_existing(url: str) -> Engine:
     engine = make_engine(url)
     if not has_schema(engine):
         raise DatabaseError(f"{make_url(url).render_as_string(hide_password=True)}: not a tracker database")
+    from tracker.migrations import ensure_current
+
+    try:
+        ensure_current(engine)
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"cannot upgrade the database to this version of tracker: {exc}") from exc
     return engine
 
 
