@@ -320,6 +320,16 @@ def _missing_published(total: Any, planned: Any) -> str | None:
     return f"no published {' or '.join(missing)} to check against" if missing else None
 
 
+def _against_published(scope: str, row: Any, common: dict[str, Any]) -> Iterator[Finding]:
+    """The three comparisons of a 总计 or category row: total, planned and project count."""
+    for suffix, published, computed, what, unit in (
+        ("total", row.published_total, row.total, "total investment", "万元"),
+        ("planned", row.published_planned, row.planned, "planned investment", "万元"),
+        ("count", row.published_count, int(row.n), "project count", "projects"),
+    ):
+        yield from _compare(f"{scope}-{suffix}", published, computed, what=what, unit=unit, **common)
+
+
 @checker("plan-total", "plan-planned", "plan-count", "published-missing")
 def plan_totals(conn: Connection, ctx: Context) -> Iterator[Finding]:
     """Grand totals, outer-joined so that a plan without projects sums to 0 rather than vanishing."""
@@ -337,12 +347,7 @@ def plan_totals(conn: Connection, ctx: Context) -> Iterator[Finding]:
     for row in conn.execute(query):
         where = f"plan {row.name} (总计, line {row.line})"
         common: dict[str, Any] = {"scope": PLAN, "where": where, "plan": row.name, "line": row.line}
-        for rule, published, computed, what, unit in (
-            ("plan-total", row.published_total, row.total, "total investment", "万元"),
-            ("plan-planned", row.published_planned, row.planned, "planned investment", "万元"),
-            ("plan-count", row.published_count, int(row.n), "project count", "projects"),
-        ):
-            yield from _compare(rule, published, computed, what=what, unit=unit, **common)
+        yield from _against_published("plan", row, common)
         if detail := _missing_published(row.published_total, row.published_planned):
             yield Finding("published-missing", "", PLAN, f"{where}: {detail}", row.name, line=row.line,
                           order=(row.name, -1, -1), detail=detail)
@@ -367,12 +372,7 @@ def category_totals(conn: Connection, ctx: Context) -> Iterator[Finding]:
             "scope": CATEGORY, "where": where, "plan": row.plan, "line": row.source_line,
             "category": row.name, "ordinal": row.ordinal,
         }
-        for rule, published, computed, what, unit in (
-            ("category-total", row.published_total, row.total, "total investment", "万元"),
-            ("category-planned", row.published_planned, row.planned, "planned investment", "万元"),
-            ("category-count", row.published_count, int(row.n), "project count", "projects"),
-        ):
-            yield from _compare(rule, published, computed, what=what, unit=unit, **common)
+        yield from _against_published("category", row, common)
         if detail := _missing_published(row.published_total, row.published_planned):
             yield Finding("published-missing", "", CATEGORY, f"{where}: {detail}", row.plan, category=row.name,
                           category_ordinal=row.ordinal, line=row.source_line, order=(row.plan, row.ordinal, -1),
