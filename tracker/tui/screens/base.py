@@ -131,7 +131,9 @@ class FilteredScreen(TrackerScreen):
         self.focus_main()
 
     def focus_main(self) -> None:
-        """Put the focus on the screen's list."""
+        """Put the focus on the screen's list: the widget it focuses when shown (``AUTO_FOCUS``)."""
+        if self.AUTO_FOCUS:
+            self.query_one(self.AUTO_FOCUS).focus()
 
     def refresh_data(self) -> None:
         bar = self.filter_bar()

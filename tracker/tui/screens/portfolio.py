@@ -19,10 +19,10 @@ from tracker.db import reading
 from tracker.portfolio import ProjectRow
 from tracker.tui import data, render
 from tracker.tui.i18n import status_label
-from tracker.tui.screens.base import FilteredScreen
+from tracker.tui.screens.project_list import ProjectListScreen
 from tracker.tui.widgets.filter_bar import FilterBar
 from tracker.tui.widgets.key_bar import KeyBar
-from tracker.tui.widgets.project_table import Column, ProjectTable, Row
+from tracker.tui.widgets.project_table import Column, ProjectTable
 from tracker.tui.widgets.summary_bar import SummaryBar
 
 SORT_FIELDS: dict[str, str] = {
@@ -53,7 +53,7 @@ COLUMNS: tuple[tuple[str, int | None], ...] = (
 """Column key and width in cells (Chinese characters are two cells wide; Rich measures them)."""
 
 
-class PortfolioScreen(FilteredScreen):
+class PortfolioScreen(ProjectListScreen):
     CSS_PATH = "portfolio.tcss"
     AUTO_FOCUS = "#projects"
     VIEW = "view.portfolio"
@@ -78,13 +78,6 @@ class PortfolioScreen(FilteredScreen):
         yield SummaryBar(id="summary")
         yield KeyBar()
 
-    @property
-    def table(self) -> ProjectTable:
-        return self.query_one("#projects", ProjectTable)
-
-    def focus_main(self) -> None:
-        self.table.focus()
-
     # -- loading ------------------------------------------------------------------------------
 
     @property
@@ -100,14 +93,8 @@ class PortfolioScreen(FilteredScreen):
             return  # bad filter: the caret message is shown, the last good result stays
         with reading(self.tracker.engine) as session:
             totals = data.totals(session, query.where)
-        table = self.table
-        table.show(
-            self.columns(),
-            lambda offset, limit: self.fetch(query, offset, limit),
-            totals.count,
-            keep=table.current_code if self.keep_cursor() else None,
-        )
-        self.query_one(SummaryBar).show(totals, table.loaded, self.sort_caption())
+        self.show_projects(self.columns(), query, totals.count)
+        self.query_one(SummaryBar).show(totals, self.table.loaded, self.sort_caption())
         if self.tracker.interactive_after is None:
             self.call_after_refresh(self.tracker.first_page_shown)
 
@@ -128,12 +115,6 @@ class PortfolioScreen(FilteredScreen):
         else:
             column, arrow = self.t(f"col.{self.sort_column}"), " ▼" if self.descending else " ▲"
         return self.t("portfolio.sorted_by", column=column, arrow=arrow)
-
-    def fetch(self, query: data.Query, offset: int, limit: int) -> list[Row]:
-        with reading(self.tracker.engine) as session:
-            rows = data.page(session, query, offset, limit)
-            lights = self.tracker.lights(session, [r.project.code for r in rows])
-        return [(r.project.code, self.cells(r, lights)) for r in rows]
 
     def cells(self, row: ProjectRow, lights: dict[str, str] | None) -> list[Any]:
         p = row.project
@@ -180,23 +161,8 @@ class PortfolioScreen(FilteredScreen):
         if key in SORT_FIELDS:
             self.sort_by(key)
 
-    @on(DataTable.RowSelected, "#projects")
-    def _row_chosen(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value:
-            self.tracker.open_project(event.row_key.value)
-
-    def action_open(self) -> None:
-        code = self.table.current_code
-        if code:
-            self.tracker.open_project(code)
-
     def action_choose_view(self) -> None:
         self.tracker.action_choose_view()
 
     def action_save_view(self) -> None:
         self.tracker.action_save_view()
-
-    @on(ProjectTable.RowHighlighted, "#projects")
-    def _paged(self, event: DataTable.RowHighlighted) -> None:
-        """Keep the 'rows loaded' figure in the summary line in step with paging."""
-        self.query_one(SummaryBar).set_loaded(self.table.loaded)

@@ -68,9 +68,6 @@ class RollupsScreen(FilteredScreen):
     def table(self) -> DataTable[Any]:
         return self.query_one("#rollup-table", DataTable)
 
-    def focus_main(self) -> None:
-        self.table.focus()
-
     def reload(self) -> None:
         from tracker.rollups import rollup
         from tracker.tui.widgets.rollup_chart import RollupChart

@@ -8,25 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import events, on
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import Header, Static
 
 from tracker.db import reading
 from tracker.portfolio import ProjectRow
 from tracker.tui import data, render
-from tracker.tui.screens.base import FilteredScreen
+from tracker.tui.screens.project_list import ProjectListScreen
 from tracker.tui.widgets.filter_bar import FilterBar
 from tracker.tui.widgets.key_bar import KeyBar
-from tracker.tui.widgets.project_table import Column, ProjectTable, Row
+from tracker.tui.widgets.project_table import Column, ProjectTable
 from tracker.tui.widgets.summary_bar import SummaryBar
 
 FIXED_WIDTH = 5 + 5 + 24 + 2 * 4 + 2
 """Cells taken by the light, code and name columns and the cell padding, beside the bar."""
 
 
-class TimelineScreen(FilteredScreen):
+class TimelineScreen(ProjectListScreen):
     CSS_PATH = "timeline.tcss"
     AUTO_FOCUS = "#timeline"
     VIEW = "view.timeline"
@@ -49,13 +49,6 @@ class TimelineScreen(FilteredScreen):
         yield SummaryBar(id="summary")
         yield KeyBar()
 
-    @property
-    def table(self) -> ProjectTable:
-        return self.query_one("#timeline", ProjectTable)
-
-    def focus_main(self) -> None:
-        self.table.focus()
-
     def bar_width(self) -> int:
         return max(24, self.app.size.width - FIXED_WIDTH - 2)
 
@@ -76,21 +69,9 @@ class TimelineScreen(FilteredScreen):
             Column("name", self.t("col.name"), 24),
             Column("bar", self.axis.header(), self._width),
         ]
-        table = self.table
-        table.show(
-            columns,
-            lambda offset, limit: self.fetch(query, offset, limit),
-            totals.count,
-            keep=table.current_code if self.keep_cursor() else None,
-        )
+        self.show_projects(columns, query, totals.count)
         self.query_one("#timeline-legend", Static).update(self.t("timeline.legend", date=app.as_of.isoformat()))
-        self.query_one(SummaryBar).show(totals, table.loaded)
-
-    def fetch(self, query: data.Query, offset: int, limit: int) -> list[Row]:
-        with reading(self.tracker.engine) as session:
-            rows = data.page(session, query, offset, limit)
-            lights = self.tracker.lights(session, [r.project.code for r in rows])
-        return [(r.project.code, self.cells(r, lights)) for r in rows]
+        self.query_one(SummaryBar).show(totals, self.table.loaded)
 
     def cells(self, row: ProjectRow, lights: dict[str, str] | None) -> list[Any]:
         p = row.project
@@ -107,17 +88,3 @@ class TimelineScreen(FilteredScreen):
     def on_resize(self, event: events.Resize) -> None:
         if self._width and self.bar_width() != self._width:
             self.refresh_data()
-
-    @on(DataTable.RowSelected, "#timeline")
-    def _chosen(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value:
-            self.tracker.open_project(event.row_key.value)
-
-    @on(DataTable.RowHighlighted, "#timeline")
-    def _paged(self) -> None:
-        self.query_one(SummaryBar).set_loaded(self.table.loaded)
-
-    def action_open(self) -> None:
-        code = self.table.current_code
-        if code:
-            self.tracker.open_project(code)

@@ -37,9 +37,6 @@ class WarningsScreen(FilteredScreen):
     def table(self) -> DataTable[object]:
         return self.query_one("#warning-items", DataTable)
 
-    def focus_main(self) -> None:
-        self.table.focus()
-
     def reload(self) -> None:
         query = self.current_query()
         if query is None:
