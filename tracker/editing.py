@@ -19,7 +19,7 @@ from tracker import audit
 from tracker.concurrency import ConcurrentEditError, check_version, claim  # noqa: F401 (re-exported)
 from tracker.db import transaction
 from tracker.districts import validate as validate_district
-from tracker.importing.plan_text import YEARS_RE, parse_point
+from tracker.importing.plan_text import year_span
 from tracker.models import Project
 from tracker.money import MoneyError, parse_share, parse_wan
 
@@ -113,14 +113,13 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
 
 
 def _years_values(field: str, text: str) -> dict[str, Any]:
-    match = YEARS_RE.match(text.replace(" ", ""))
-    if not match:
-        raise EditError(field, f"expected a year such as 2021, 2021.8 or 2021-2023, not {text!r}")
-    first = parse_point(match.group("first"))
-    last = parse_point(match.group("last")) if match.group("last") else first
+    """A start or finish cell: its text, and the year and month it stands for (the earliest point of a
+    range for the start, the latest for the finish), read as the importer reads it."""
+    try:
+        first, last = year_span(text)
+    except ValueError as exc:
+        raise EditError(field, str(exc)) from exc
     year, month = first if field == "start" else last
-    if month is not None and not 1 <= month <= 12:
-        raise EditError(field, f"month {month} is not 1–12")
     return {f"{field}_text": text.strip(), f"{field}_year": year, f"{field}_month": month}
 
 

@@ -203,6 +203,28 @@ def parse_point(text: str) -> tuple[int, int | None]:
     return year, month
 
 
+Point = tuple[int, int | None]
+"""A year and, when published, a month."""
+
+
+def year_span(text: str) -> tuple[Point, Point]:
+    """``2021``, ``2021.8`` or ``2021-2023`` → (first point, last point); ValueError says what is wrong.
+
+    The importer and the edit form both read year cells with it, so both accept the same forms.
+    """
+    match = YEARS_RE.match(text.replace(" ", ""))
+    if not match:
+        raise ValueError(f"expected a year such as 2021, 2021.8 or 2021-2023, found {text!r}")
+    first = parse_point(match.group("first"))
+    last = parse_point(match.group("last")) if match.group("last") else first
+    for _, month in (first, last):
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError(f"month {month} in {text!r} is not 1–12")
+    if first[0] > last[0] or (first[0] == last[0] and (first[1] or 1) > (last[1] or 12)):
+        raise ValueError(f"the range {text!r} runs backwards")
+    return first, last
+
+
 def is_years(cell: Cell) -> bool:
     return bool(YEARS_RE.match(cell.text.replace(" ", "")))
 
@@ -480,19 +502,12 @@ class _Parser:
         _, (finish_year, finish_month) = self.points(code, "竣工年份", finish)
         return start_year, start_month, finish_year, finish_month
 
-    def points(self, code: str, field_name: str, cell: Cell) -> tuple[tuple[int, int | None], tuple[int, int | None]]:
-        text = cell.text.replace(" ", "")
-        match = YEARS_RE.match(text)
-        if not match:  # pragma: no cover - callers only pass year cells
-            raise self.error(cell, field_name, f"expected a year such as 2021, 2021.8 or 2021-2023, found {cell.text!r}")
-        first = parse_point(match.group("first"))
-        last = parse_point(match.group("last")) if match.group("last") else first
-        for year, month in (first, last):
-            if month is not None and not 1 <= month <= 12:
-                raise self.error(cell, field_name, f"month {month} in {cell.text!r} is not 1–12")
-        if first[0] > last[0] or (first[0] == last[0] and (first[1] or 1) > (last[1] or 12)):
-            raise self.error(cell, field_name, f"the range {cell.text!r} runs backwards")
-        if match.group("last"):
+    def points(self, code: str, field_name: str, cell: Cell) -> tuple[Point, Point]:
+        try:
+            first, last = year_span(cell.text)
+        except ValueError as exc:
+            raise self.error(cell, field_name, str(exc)) from exc
+        if first != last:
             self.note(cell, code, field_name, "range", cell.text, f"{first[0]}–{last[0]}")
         elif first[1] is not None:
             self.note(cell, code, field_name, "month", cell.text, f"year {first[0]}, month {first[1]}")
