@@ -7,14 +7,12 @@ keys are only ever added, never renamed. Money is written exactly as published â
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import Any
 
 from tracker.money import fmt_wan, percent_of, social_capital
 from tracker.portfolio import ProjectRow
@@ -84,24 +82,9 @@ def to_json(records: Iterable[dict[str, Any]]) -> str:
     return dumps_json(list(records)) + "\n"
 
 
-def csv_cell(value: Any) -> str:
-    """A record value as CSV text: money exact, None empty."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return fmt_wan(value)
-    return str(value)
+def to_csv(records: Iterable[dict[str, Any]], keys: Sequence[str] = EXPORT_KEYS, *, bom: bool = False) -> str:
+    """Records as CSV through the one CSV writer, :func:`tracker.excel.csv_text` (exact money, RFC 4180,
+    text neutralised against formula injection), so ``list`` and ``export`` write the same file."""
+    from tracker.excel import csv_text
 
-
-def write_csv(records: Iterable[dict[str, Any]], out: TextIO, keys: tuple[str, ...] = EXPORT_KEYS) -> None:
-    """RFC 4180 CSV (CRLF line ends, minimal quoting) with a header row of the record keys."""
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(keys)
-    for rec in records:
-        writer.writerow([csv_cell(rec.get(key)) for key in keys])
-
-
-def to_csv(records: Iterable[dict[str, Any]], keys: tuple[str, ...] = EXPORT_KEYS) -> str:
-    buffer = io.StringIO()
-    write_csv(records, buffer, keys)
-    return buffer.getvalue()
+    return csv_text(keys, ([rec.get(key) for key in keys] for rec in records), bom=bom)

@@ -65,25 +65,15 @@ ROLLUP_FIGURES = ("count", "total", "planned", "social_capital", "invested", "in
 
 def rollup_csv(rows: list[RollupRow], dims: list[str]) -> str:
     """CSV keeping the hierarchy: path (joined by " / "), one column per dimension, level, is_subtotal, figures."""
-    import csv
-    import io
-
-    from tracker.export import csv_cell
+    from tracker.excel import csv_text
     from tracker.rollups import row_dict
 
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["path", *dims, "level", "is_subtotal", *ROLLUP_FIGURES])
-    for row in rows:
+    def cells(row: RollupRow) -> list[object]:
         rec = row_dict(row, dims)
-        writer.writerow([
-            " / ".join(row.path),
-            *(csv_cell(rec[d]) for d in dims),
-            row.level,
-            "true" if row.is_subtotal else "false",
-            *(csv_cell(rec[f]) for f in ROLLUP_FIGURES),
-        ])
-    return out.getvalue()
+        return [" / ".join(row.path), *(rec[d] for d in dims), row.level, row.is_subtotal,
+                *(rec[f] for f in ROLLUP_FIGURES)]
+
+    return csv_text(["path", *dims, "level", "is_subtotal", *ROLLUP_FIGURES], (cells(r) for r in rows))
 
 
 def print_rollup(rows: list[RollupRow], dims: list[str], rule: str) -> None:

@@ -35,7 +35,7 @@ def export(
 ) -> None:
     """Export every project with the full record (see README for the keys)."""
     from tracker.db import reading
-    from tracker.export import EXPORT_KEYS, record, to_json
+    from tracker.export import record, to_csv, to_json
     from tracker.portfolio import rows
 
     if fmt not in ("json", "csv", "xlsx"):
@@ -53,10 +53,8 @@ def export(
         if fmt == "json":
             text = to_json(records)
         else:
-            from tracker.excel import csv_text
-
             use_bom = bom if bom is not None else (output is not None and bool(st.config.get("export.bom")))
-            text = csv_text(EXPORT_KEYS, ([rec.get(k) for k in EXPORT_KEYS] for rec in records), bom=use_bom)
+            text = to_csv(records, bom=use_bom)
         if output is None:
             typer.echo(text, nl=False)
             return
