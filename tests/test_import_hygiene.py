@@ -35,7 +35,6 @@ DOMAIN_MODULES = (
     "tracker.concurrency",
     "tracker.editing",
     "tracker.portfolio",
-    "tracker.summary",
     "tracker.schedule",
     "tracker.export",
     "tracker.filters",

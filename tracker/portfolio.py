@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from tracker.models import Category, Plan, ProgressRecord, Project, WanYuan
@@ -55,7 +56,7 @@ def scope_query(where: ColumnElement[bool] | None = None) -> Select[Any]:
     :func:`project_query` because it computes nothing per project.
     """
     query = (
-        select(Project)
+        sa_select(Project)  # SQLAlchemy's select: project_query adds columns, so rows are tuples, not scalars
         .join(Category, Category.id == Project.category_id)  # type: ignore[arg-type]
         .join(Plan, Plan.id == Project.plan_id)  # type: ignore[arg-type]
     )
@@ -76,8 +77,7 @@ def project_query(where: ColumnElement[bool] | None = None) -> Select[Any]:
     invested = _per_project(func.coalesce(func.sum(ProgressRecord.invested), 0, type_=WanYuan()))
     last_month = _per_project(func.max(ProgressRecord.month))
     last_at = _per_project(func.max(ProgressRecord.recorded_at))
-    query = select(
-        Project,
+    return scope_query(where).add_columns(
         Category.name,
         Category.ordinal,
         Plan.name,
@@ -85,11 +85,6 @@ def project_query(where: ColumnElement[bool] | None = None) -> Select[Any]:
         last_month.label("last_month"),
         last_at.label("last_at"),
     )
-    query = (
-        query.join(Category, Category.id == Project.category_id)  # type: ignore[arg-type]
-        .join(Plan, Plan.id == Project.plan_id)  # type: ignore[arg-type]
-    )
-    return query if where is None else query.where(where)
 
 
 def default_order() -> tuple[Any, ...]:
@@ -127,14 +122,3 @@ def find(session: Session, code: str) -> ProjectRow | None:
     """The project with this code (``2-18``); None when there is none."""
     found = rows(session, Project.code == code.strip(), limit=1)
     return found[0] if found else None
-
-
-def plans(session: Session) -> list[Plan]:
-    return list(session.exec(select(Plan).order_by(Plan.id)))  # type: ignore[arg-type]
-
-
-def categories(session: Session, plan_id: int | None = None) -> list[Category]:
-    query = select(Category).order_by(Category.plan_id, Category.ordinal)  # type: ignore[arg-type]
-    if plan_id is not None:
-        query = query.where(Category.plan_id == plan_id)
-    return list(session.exec(query))

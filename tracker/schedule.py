@@ -59,11 +59,6 @@ def time_pace(
     return (Decimal(done) * 100 / total).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
 
 
-def months_between(earlier: date, later: date) -> int:
-    """Whole calendar months from ``earlier`` to ``later`` (negative if later is earlier)."""
-    return month_index(later.year, later.month) - month_index(earlier.year, earlier.month)
-
-
 def parse_month(text: str) -> tuple[int, int]:
     """``YYYY-MM`` → (year, month), with a message a person can act on."""
     try:

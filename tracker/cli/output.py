@@ -24,13 +24,6 @@ def console() -> Console:
     return Console(width=200, color_system=None, soft_wrap=True, highlight=False)
 
 
-@cache
-def error_console() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False)
-
-
 def print_json(data: Any) -> None:
     """JSON with exact money and Chinese as is, to stdout."""
     from tracker.export import dumps_json
