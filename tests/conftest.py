@@ -84,15 +84,42 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+def run_main(argv: list[str], input: str | None = None) -> Result:
+    """Run what the console script runs (:func:`tracker.cli.app.main`, the error boundary included)
+    with captured streams, so an internal error is exit 3 and a message, as a user would see it."""
+    import sys
+
+    from tracker.cli.app import main
+
+    runner = CliRunner()
+    exit_code, exception = 0, None
+    with runner.isolation(input=input) as (out, err, both):
+        try:
+            main(argv)
+        except SystemExit as exc:
+            exit_code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            exception = exc if exit_code else None
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        stdout, stderr, output = out.getvalue(), err.getvalue(), both.getvalue()
+    return Result(
+        runner=runner,
+        stdout_bytes=stdout,
+        stderr_bytes=stderr,
+        output_bytes=output,
+        return_value=None,
+        exit_code=exit_code,
+        exception=exception,
+        exc_info=None,
+    )
+
+
 @pytest.fixture
 def cli(db_path: Path, workdir: Path) -> CliRun:
     """``cli("list", "--format", "json")`` runs tracker on the test database, like the shell would."""
-    from tracker.cli import app, hoist_global_options
-
-    runner = CliRunner()
 
     def run(*args: str, input: str | None = None, db: str | None = None) -> Result:
-        argv = ["--db", db or str(db_path), *args]
-        return runner.invoke(app, hoist_global_options(argv), input=input, catch_exceptions=False)
+        return run_main(["--db", db or str(db_path), *args], input=input)
 
     return run

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from tracker.errors import TrackerError
 from tracker.models import AnnualPlan, Category, Plan, ProgressRecord, Project, Status, WanYuan
 from tracker.money import fmt_wan
 
@@ -106,11 +107,11 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in RULE_LIST}
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-class CheckError(RuntimeError):
+class CheckError(TrackerError, RuntimeError):
     """The check could not run: the database could not be read. Never reported as 'no findings'."""
 
 
-class CheckConfigError(ValueError):
+class CheckConfigError(TrackerError, ValueError):
     """``[check]`` in tracker.toml, or a ``--rule``, names an unknown rule or an unknown severity."""
 
 

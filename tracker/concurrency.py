@@ -11,10 +11,11 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlmodel import Session
 
+from tracker.errors import RefusedError
 from tracker.models import Project, utcnow
 
 
-class ConcurrentEditError(RuntimeError):
+class ConcurrentEditError(RefusedError, RuntimeError):
     """The project changed since the editor loaded it."""
 
     def __init__(self, code: str, expected: int, actual: int | None = None) -> None:

@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tracker.errors import TrackerError
+
 CONFIG_ENV = "TRACKER_CONFIG"
 DEFAULT_CONFIG_NAME = "tracker.toml"
 
@@ -43,7 +45,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 
-class ConfigError(ValueError):
+class ConfigError(TrackerError, ValueError):
     """The configuration file cannot be read or holds a bad value."""
 
 

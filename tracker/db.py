@@ -20,12 +20,13 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, create_engine
 
 from tracker import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from tracker.errors import TrackerError
 
 DB_ENV = "TRACKER_DB"
 BUSY_TIMEOUT_MS = 5000
 
 
-class DatabaseError(RuntimeError):
+class DatabaseError(TrackerError, RuntimeError):
     """The database cannot be opened or is not a tracker database."""
 
 

@@ -19,12 +19,13 @@ from tracker import audit
 from tracker.concurrency import ConcurrentEditError, check_version, claim  # noqa: F401 (re-exported)
 from tracker.db import transaction
 from tracker.districts import validate as validate_district
+from tracker.errors import RefusedError
 from tracker.importing.plan_text import year_span
 from tracker.models import Project
 from tracker.money import MoneyError, parse_share, parse_wan
 
 
-class EditError(ValueError):
+class EditError(RefusedError, ValueError):
     """A value the user gave cannot be stored; ``field`` names which."""
 
     def __init__(self, field: str, message: str) -> None:
@@ -32,7 +33,7 @@ class EditError(ValueError):
         super().__init__(f"{field}: {message}")
 
 
-class UnknownProjectError(LookupError):
+class UnknownProjectError(RefusedError, LookupError):
     def __init__(self, code: str) -> None:
         self.code = code
         super().__init__(f"no project with code {code!r}")

@@ -43,6 +43,7 @@ from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, and_, not_, nulls_last, or_, true
 
+from tracker.errors import UsageError
 from tracker.models import Category, Project, Status
 from tracker.money import MoneyError, fmt_wan, parse_share, parse_wan
 from tracker.rules import TAGS, WarningSettings, tag_predicate
@@ -51,7 +52,7 @@ Kind = Literal["text", "category", "status", "year", "money", "share"]
 Value = str | int | Decimal | Status
 
 
-class FilterError(ValueError):
+class FilterError(UsageError, ValueError):
     """A filter that cannot be read, with where: ``position`` and ``length`` index the filter text."""
 
     def __init__(self, message: str, position: int = 0, length: int = 1) -> None:

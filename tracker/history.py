@@ -34,6 +34,7 @@ from sqlmodel import Session, SQLModel, col, select
 from tracker import audit
 from tracker.concurrency import ConcurrentEditError, claim
 from tracker.db import transaction
+from tracker.errors import RefusedError
 from tracker.models import AnnualPlan, AuditEntry, Category, Operation, Plan, ProgressRecord, Project, SharePct, WanYuan
 
 MODELS: dict[str, type[SQLModel]] = {
@@ -52,7 +53,7 @@ TIMESTAMPS = frozenset({"created_at", "updated_at", "recorded_at", "imported_at"
 """Columns not compared when checking a row is as the operation left it (clock values)."""
 
 
-class UndoError(RuntimeError):
+class UndoError(RefusedError, RuntimeError):
     """The operation cannot be undone (nothing to undo, already undone, or rows changed since)."""
 
 

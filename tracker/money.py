@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
+from tracker.errors import RefusedError
+
 FEN_PER_WAN = 1_000_000
 """How many fen (0.01 yuan) make one 万元."""
 
@@ -27,7 +29,7 @@ SHARE_PLACES = 2
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
-class MoneyError(ValueError):
+class MoneyError(RefusedError, ValueError):
     """A text that should be an amount or a share is not one."""
 
 

@@ -29,12 +29,13 @@ from tracker import audit
 from tracker.concurrency import check_version, claim
 from tracker.db import transaction
 from tracker.editing import UnknownProjectError
+from tracker.errors import RefusedError
 from tracker.models import AnnualPlan, ProgressRecord, Project, Status, utcnow
 from tracker.money import MoneyError, fmt_wan, normalise, parse_wan, wan_to_fen
 from tracker.schedule import month_index, parse_month
 
 
-class ProgressError(ValueError):
+class ProgressError(RefusedError, ValueError):
     """A value given for a month's progress cannot be stored; ``field`` names which."""
 
     def __init__(self, field: str, message: str) -> None:

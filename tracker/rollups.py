@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, and_, case, func, type_coerce
 from sqlmodel import Session, select
 
+from tracker.errors import UsageError
 from tracker.models import Category, Plan, ProgressRecord, Project, Status
 from tracker.money import fen_to_wan, percent_of
 from tracker.rules import fen, month_text
@@ -43,7 +44,7 @@ NO_YEAR = "(no year)"
 SortKey = tuple[int, str]
 
 
-class RollupError(ValueError):
+class RollupError(UsageError, ValueError):
     """Dimensions or a spread rule that a rollup cannot use."""
 
 

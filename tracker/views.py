@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 
 from tracker.config import Config, update
+from tracker.errors import UsageError
 from tracker.filters import Everything, FilterError, parse
 
 _NAME = re.compile(r"[^\s()\"@+\-.][^\s()\"]*")
 
 
-class ViewError(ValueError):
+class ViewError(UsageError, ValueError):
     """A view that cannot be saved or deleted."""
 
 

@@ -4,9 +4,13 @@ Global options (``--db``, ``--config``, ``--as-of``) may be written before or af
 name: :func:`hoist_global_options` moves them to the front before Typer parses, so both
 ``tracker --as-of 2023-06-30 warnings`` and ``tracker warnings --as-of 2023-06-30`` work.
 
-Exit codes: 0 success; 1 a finding or a refused change; 2 a usage error, or a database or
-configuration that cannot be read. Commands import what they need inside their bodies so that a
-headless command never pays for the TUI or the spreadsheet libraries.
+Exit codes (:mod:`tracker.errors`): 0 success; 1 a finding or a refused change; 2 a usage error, or a
+file, database or configuration that cannot be used; 3 an internal error. :func:`main` is the one
+error boundary: a :class:`~tracker.errors.TrackerError` becomes ``tracker: …`` and its exit code, and
+anything unexpected becomes ``tracker: internal error …`` (exit 3) with the traceback in a log file
+(or on stderr with ``--debug``): no traceback ever reaches a user by accident. Commands import what
+they need inside their bodies so that a headless command never pays for the TUI or the spreadsheet
+libraries.
 """
 
 from __future__ import annotations
@@ -25,11 +29,13 @@ if TYPE_CHECKING:
 
     from tracker.config import Config
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_ERROR = 2
+from tracker.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, TrackerError
+
+__all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_OK", "app", "fail", "main", "state"]
 
 GLOBAL_OPTIONS = ("--db", "--config", "--as-of")
+GLOBAL_FLAGS = ("--debug",)
+LOG_ENV = "TRACKER_LOG"
 
 app = typer.Typer(
     name="tracker",
@@ -115,13 +121,22 @@ ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", envvar="TRACKER_CONFIG", help="Configuration file (default ./tracker.toml)."),
 ]
+DebugOption = Annotated[
+    bool, typer.Option("--debug", help="On an internal error, print the traceback instead of logging it.")
+]
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="Date for warnings, YYYY-MM-DD (default today or general.as_of).")
 ]
 
 
 @app.callback(invoke_without_command=True)
-def root(ctx: typer.Context, db: DbOption = None, config: ConfigOption = None, as_of: AsOfOption = None) -> None:
+def root(
+    ctx: typer.Context,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    as_of: AsOfOption = None,
+    debug: DebugOption = False,  # read by main() before parsing; declared here for --help
+) -> None:
     """With no command: open the TUI on the configured database (creating it on first run)."""
     ctx.obj = State(db, str(config) if config else None, as_of)
     if ctx.invoked_subcommand is None:
@@ -142,7 +157,9 @@ def hoist_global_options(argv: Sequence[str]) -> list[str]:
             rest.extend(args[i:])
             break
         name = arg.split("=", 1)[0]
-        if name in GLOBAL_OPTIONS:
+        if arg in GLOBAL_FLAGS:
+            front.append(arg)
+        elif name in GLOBAL_OPTIONS:
             if "=" in arg:
                 front.append(arg)
             else:
@@ -155,9 +172,115 @@ def hoist_global_options(argv: Sequence[str]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Console-script entry point."""
-    from tracker.cli import register_commands
-
-    register_commands()
+    """Console-script entry point and the CLI's one error boundary."""
     args = hoist_global_options(sys.argv[1:] if argv is None else argv)
-    app(args=args, prog_name="tracker")
+    debug = "--debug" in args[: args.index("--") if "--" in args else len(args)]
+    try:
+        from tracker.cli import register_commands
+
+        register_commands()
+        app(args=args, prog_name="tracker")
+    except SystemExit:
+        raise
+    except TrackerError as exc:
+        typer.echo(f"tracker: {exc.user_message()}", err=True)
+        raise SystemExit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("tracker: interrupted; nothing was changed by the unfinished step", err=True)
+        raise SystemExit(130) from None
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    except Exception as exc:  # noqa: BLE001 - the boundary: every unexpected error ends here
+        known = _expected_failure(exc)
+        if known is not None:
+            typer.echo(f"tracker: {known}", err=True)
+            raise SystemExit(EXIT_ERROR) from None
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+            typer.echo(f"tracker: internal error ({exc.__class__.__name__}); this is a bug", err=True)
+        else:
+            log = write_crash_log(exc, args)
+            where = f"; details in {log}" if log else ""
+            typer.echo(
+                f"tracker: internal error ({exc.__class__.__name__}: {_one_line(exc)}){where}; "
+                "run again with --debug to see the traceback",
+                err=True,
+            )
+        raise SystemExit(EXIT_INTERNAL) from None
+
+
+def _one_line(exc: BaseException, width: int = 200) -> str:
+    from tracker.safe_text import visible
+
+    text = visible(str(exc), single_line=True)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _expected_failure(exc: Exception) -> str | None:
+    """Failures of the world rather than of tracker: a locked or unreachable database, a full disk."""
+    from tracker.safe_text import visible
+
+    try:
+        from sqlalchemy.exc import OperationalError
+    except ImportError:  # pragma: no cover - SQLAlchemy is a dependency
+        return None
+    if isinstance(exc, OperationalError):
+        detail = visible(str(exc.orig) if exc.orig is not None else str(exc), single_line=True)
+        if "locked" in detail or "busy" in detail:
+            from tracker.db import BUSY_TIMEOUT_MS
+
+            return f"the database is locked by another program (waited {BUSY_TIMEOUT_MS / 1000:g} s): {detail}"
+        return f"the database cannot be used: {detail}"
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return visible(f"{where}{exc.strerror}", single_line=True)
+    return None
+
+
+def _quiet_broken_pipe() -> None:
+    """``tracker list | head``: the reader left; stop quietly like any Unix filter."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:  # pragma: no cover - stdout already gone
+        pass
+    raise SystemExit(EXIT_OK)
+
+
+def crash_log_dir() -> Path:
+    """``$TRACKER_LOG`` (a folder), else ``$XDG_STATE_HOME/tracker``, else ``~/.local/state/tracker``."""
+    import os
+
+    explicit = os.environ.get(LOG_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    state_home = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state_home) / "tracker"
+
+
+def write_crash_log(exc: BaseException, args: Sequence[str]) -> Path | None:
+    """Write the traceback of an internal error to a new file (mode 0600); its path, or None."""
+    import os
+    import tempfile
+    import traceback
+    from datetime import datetime
+
+    text = (
+        f"tracker internal error at {datetime.now().isoformat(timespec='seconds')}\n"
+        f"arguments: {list(args)!r}\n\n" + "".join(traceback.format_exception(exc))
+    )
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for folder in (crash_log_dir(), Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, name = tempfile.mkstemp(prefix=f"tracker-error-{stamp}-", suffix=".log", dir=folder)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            return Path(name)
+        except OSError:
+            continue
+    return None

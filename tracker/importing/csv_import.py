@@ -41,6 +41,7 @@ from tracker import audit
 from tracker.concurrency import claim
 from tracker.db import transaction
 from tracker.editing import EditError, validate
+from tracker.errors import RefusedError
 from tracker.excel import unneutralise
 from tracker.export import EXPORT_KEYS
 from tracker.models import Category, Plan, ProgressRecord, Project, Status
@@ -84,7 +85,7 @@ class CsvError:
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
 
 
-class CsvImportError(ValueError):
+class CsvImportError(RefusedError, ValueError):
     """The file has bad rows; nothing was written. ``errors`` lists every one."""
 
     def __init__(self, errors: list[CsvError]) -> None:

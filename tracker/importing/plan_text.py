@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from tracker.errors import RefusedError
 from tracker.money import MoneyError, parse_share, parse_wan
 
 WHITESPACE = "\u00a0\u3000\u2002\u2003\u2009\t "
@@ -58,7 +59,7 @@ NOT_OWNER_CHARS = set(",，。;；:：")
 OWNER_MAX_LEN = 40
 
 
-class PlanFormatError(ValueError):
+class PlanFormatError(RefusedError, ValueError):
     """The file is not a key-project annex, or a cell cannot be read. Names file, line and field."""
 
     def __init__(self, path: str, line: int | None, field_name: str | None, message: str) -> None:
