@@ -34,6 +34,7 @@ def export(
     ] = None,
 ) -> None:
     """Export every project with the full record (see README for the keys)."""
+    from tracker.cli.output import check_output_path, output_file
     from tracker.db import reading
     from tracker.export import record, to_csv, to_json
     from tracker.portfolio import rows
@@ -42,6 +43,8 @@ def export(
         fail(f"--format must be json, csv or xlsx, not {fmt!r}")
     if fmt == "xlsx" and output is None:
         fail("--format xlsx needs --output FILE")
+    if output is not None:
+        check_output_path(output)
     st = state(ctx)
     engine = st.engine()
     with reading(engine) as session:
@@ -58,7 +61,8 @@ def export(
         if output is None:
             typer.echo(text, nl=False)
             return
-        output.write_text(text, encoding="utf-8", newline="")
+        with output_file(output) as out:
+            out.write(text)
     typer.echo(f"wrote {len(records)} projects to {output}", err=True)
 
 
@@ -77,4 +81,7 @@ def _write_xlsx(records: list[dict[str, Any]], output: Path) -> None:
     from tracker.export import EXPORT_KEYS
 
     columns = [SheetColumn(key, _kind(key)) for key in EXPORT_KEYS]
-    write_xlsx([Sheet("projects", columns, [[rec.get(k) for k in EXPORT_KEYS] for rec in records])], output)
+    from tracker.cli.output import output_file
+
+    with output_file(output, binary=True) as out:
+        write_xlsx([Sheet("projects", columns, [[rec.get(k) for k in EXPORT_KEYS] for rec in records])], out)

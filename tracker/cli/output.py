@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,3 +33,57 @@ def print_json(data: Any) -> None:
     from tracker.export import dumps_json
 
     sys.stdout.write(dumps_json(data) + "\n")
+
+
+def check_output_path(path: Path) -> Path:
+    """``path`` if a file can be written there; else :class:`~tracker.errors.OutputError` (exit 2)
+    saying why — before any work is done, so a bad ``--output`` costs nothing."""
+    from tracker.errors import OutputError
+    from tracker.safe_text import visible
+
+    shown = visible(str(path), single_line=True)
+    if not str(path).strip():
+        raise OutputError("--output: the file name is empty")
+    if path.is_dir():
+        raise OutputError(f"{shown}: is a folder; give a file name for --output")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        raise OutputError(f"{shown}: the folder {visible(str(parent), single_line=True)} does not exist")
+    if not parent.is_dir():
+        raise OutputError(f"{shown}: {visible(str(parent), single_line=True)} is not a folder")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"{shown}: the folder {visible(str(parent), single_line=True)} is not writable")
+    return path
+
+
+@contextmanager
+def output_file(path: Path, *, binary: bool = False) -> Iterator[IO[Any]]:
+    """A file to write ``path`` through: a temporary file beside it, renamed over ``path`` only when the
+    block succeeds. A failed or interrupted command therefore leaves no half-written file and never
+    truncates an existing one."""
+    import tempfile
+
+    from tracker.errors import OutputError
+
+    check_output_path(path)
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent if str(path.parent) else ".")
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot be written: {exc.strerror}") from exc
+    os.fchmod(fd, 0o666 & ~_umask())
+    try:
+        mode = "wb" if binary else "w"
+        kwargs: dict[str, Any] = {} if binary else {"encoding": "utf-8", "newline": ""}
+        with os.fdopen(fd, mode, **kwargs) as out:
+            yield out
+        os.replace(temp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -392,6 +392,10 @@ def report_command(
         fail(f"--headers must be zh or en, not {language!r}")
     if fmt == "xlsx" and output is None:
         fail("--format xlsx needs --output FILE")
+    if output is not None:
+        from tracker.cli.output import check_output_path
+
+        check_output_path(output)
     try:
         month = check_month(month)
     except ProgressError as exc:
@@ -454,7 +458,10 @@ def write_report(report: Report, fmt: str, output: Path | None, language: str, b
                 rows,
                 bold_rows={i for i, line in enumerate(lines) if line.kind != "project"},
             )
-            write_xlsx([sheet], output)
+            from tracker.cli.output import output_file
+
+            with output_file(output, binary=True) as out:
+                write_xlsx([sheet], out)
     if output is not None:
         typer.echo(f"wrote the {report.month} report ({len(report.rows)} projects) to {output}", err=True)
 
@@ -464,7 +471,10 @@ def _emit(text: str, output: Path | None, *, bom: bool) -> None:
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(("\ufeff" if bom else "") + text, encoding="utf-8", newline="")
+        from tracker.cli.output import output_file
+
+        with output_file(output) as out:
+            out.write(("\ufeff" if bom else "") + text)
 
 
 # --------------------------------------------------------------------------------------------
