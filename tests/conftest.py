@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner, Result
 
@@ -19,6 +20,9 @@ from tracker.db import make_engine
 from tracker.paths import bundled_plan, data_dir
 
 CliRun = Callable[..., Result]
+
+settings.register_profile("slow", max_examples=5_000, deadline=None)
+"""``pytest --hypothesis-profile=slow``: property tests run thousands of examples instead of hundreds."""
 
 
 @pytest.fixture(scope="session")

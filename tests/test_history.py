@@ -88,7 +88,7 @@ def test_history_of_one_project_and_limit(engine: Engine) -> None:
 
 def test_undo_a_progress_record_restores_everything(engine: Engine) -> None:
     before = _state(engine)
-    result = record_progress(engine, "2-9", "2023-06", status="在建", invested="499.872912")
+    result = record_progress(engine, "2-9", "2023-06", status="在建", invested="499.87")
     assert _state(engine) != before
     undone = undo_last(engine, actor="王五")
     assert undone.undone_id == result.operation_id and undone.codes == ["2-9"] and undone.rows == 2

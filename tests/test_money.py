@@ -72,17 +72,27 @@ def test_floats_never_reach_the_database() -> None:
         SharePct().process_bind_param(9.24, None)  # type: ignore[arg-type]
 
 
-amounts = st.decimals(min_value=D(0), max_value=D("999999999.999999"), places=6, allow_nan=False, allow_infinity=False)
+amounts = st.decimals(min_value=D(-1_000_000), max_value=D(1_000_000), places=6, allow_nan=False, allow_infinity=False)
+"""What a money column stores: derived figures to the fen, within the ceiling of tracker.bounds."""
+
+typed = st.decimals(min_value=D(-1_000_000), max_value=D(1_000_000), places=2, allow_nan=False, allow_infinity=False)
+"""What a person types or the plan publishes: two decimals of 万元."""
 
 
 @given(amounts)
-def test_round_trip_through_storage_and_text(value: Decimal) -> None:
+def test_round_trip_through_storage(value: Decimal) -> None:
     stored = WanYuan().process_bind_param(value, None)  # type: ignore[arg-type]
     assert isinstance(stored, int)
     back = WanYuan().process_result_value(stored, None)  # type: ignore[arg-type]
     assert back == value
-    assert parse_wan(fmt_wan(back)) == value
     assert "E" not in fmt_wan(back)
+
+
+@given(typed)
+def test_round_trip_through_storage_and_text(value: Decimal) -> None:
+    stored = WanYuan().process_bind_param(value, None)  # type: ignore[arg-type]
+    back = WanYuan().process_result_value(stored, None)  # type: ignore[arg-type]
+    assert parse_wan(fmt_wan(back)) == value
 
 
 @given(st.lists(amounts, max_size=30))

@@ -56,18 +56,18 @@ def test_second_record_for_the_same_month_corrects_the_first(engine: Engine) -> 
     record_progress(
         engine, "2-9", "2023-06", status="in_progress", invested="500", progress_text="主体施工", problems="资金未到位"
     )
-    corrected = record_progress(engine, "2-9", "2023-06", invested="499.872912")
+    corrected = record_progress(engine, "2-9", "2023-06", invested="499.87")
     assert corrected.corrected is True
-    assert corrected.changed == {"invested": (D("500"), D("499.872912"))}
+    assert corrected.changed == {"invested": (D("500"), D("499.87"))}
     with reading(engine) as s:
         records = project_progress(s, "2-9")
         count = s.exec(select(func.count()).select_from(ProgressRecord)).one()
     assert count == 1
     # the fields not given were kept
     assert [(r.month, r.status, r.invested, r.progress_text, r.problems) for r in records] == [
-        ("2023-06", "in_progress", D("499.872912"), "主体施工", "资金未到位")
+        ("2023-06", "in_progress", D("499.87"), "主体施工", "资金未到位")
     ]
-    assert _project(engine, "2-9").invested_to_date == D("499.872912")
+    assert _project(engine, "2-9").invested_to_date == D("499.87")
 
 
 def test_same_values_again_change_nothing(engine: Engine) -> None:
@@ -108,7 +108,7 @@ def test_a_new_month_carries_the_previous_status(engine: Engine) -> None:
         ({"month": "June"}, "month", "YYYY-MM"),
         ({"month": "2023-07", "as_of": date(2023, 6, 30)}, "month", "after the as-of date"),
         ({"status": "finished"}, "status", "unknown status"),
-        ({"invested": "12.3456789"}, "invested", "more than 6 decimal places"),
+        ({"invested": "12.345"}, "invested", "more than 2 decimal places"),
         ({"invested": "1e3"}, "invested", "not a number"),
         ({"invested": "abc"}, "invested", "not a number"),
         ({"invested": "-0.01"}, "invested", "negative"),
@@ -202,7 +202,7 @@ def test_cli_progress_records_and_lists(cli: CliRun) -> None:
         "--status",
         "在建",
         "--invested",
-        "1234.567891",
+        "1234.57",
         "--progress-text",
         "主体封顶",
         "--problems",
@@ -214,22 +214,22 @@ def test_cli_progress_records_and_lists(cli: CliRun) -> None:
     )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout, parse_float=Decimal)
-    assert data["invested"] == D("1234.567891") and data["project_status"] == "in_progress"
+    assert data["invested"] == D("1234.57") and data["project_status"] == "in_progress"
     assert data["version"] == 2 and data["corrected"] is False
     # "-1" after --invested is the option's value (a refund correcting June), not an option
     negative = cli(
         "progress", "2-9", "--month", "2023-07", "--invested", "-1", "--reporter", "李四", "--format", "json"
     )
     assert negative.exit_code == 0, negative.stderr
-    assert json.loads(negative.stdout, parse_float=Decimal)["invested_to_date"] == D("1233.567891")
+    assert json.loads(negative.stdout, parse_float=Decimal)["invested_to_date"] == D("1233.57")  # 1234.57 − 1
     listed = cli("progress", "2-9", "--format", "json")
     records = json.loads(listed.stdout, parse_float=Decimal)
     assert [(r["month"], r["status"], r["invested"], r["progress_text"], r["reporter"]) for r in records] == [
-        ("2023-06", "in_progress", D("1234.567891"), "主体封顶", "李四"),
+        ("2023-06", "in_progress", D("1234.57"), "主体封顶", "李四"),
         ("2023-07", "in_progress", D("-1"), "", "李四"),
     ]
     text = cli("progress", "2-9")
-    assert text.exit_code == 0 and "1,233.567891" in text.stdout and "主体封顶" in text.stdout
+    assert text.exit_code == 0 and "1,233.57" in text.stdout and "主体封顶" in text.stdout
 
 
 def test_cli_progress_refusals_exit_1(cli: CliRun) -> None:

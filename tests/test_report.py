@@ -63,7 +63,7 @@ def _month_of_progress(engine: Engine) -> None:
     record_progress(engine, "1-1", "2023-07", invested="1000")  # after the report month: not counted
     set_annual_plan(engine, "1-1", 2023, "600")
     set_annual_plan(engine, "1-1", 2022, "999")  # another year's plan: not used
-    record_progress(engine, "2-9", "2023-06", status="在建", invested="1234.567891")
+    record_progress(engine, "2-9", "2023-06", status="在建", invested="1234.57")
     set_annual_plan(engine, "2-9", 2023, "2500")
     record_progress(engine, "2-14", "2022-12", status="在建", invested="120")
     record_progress(engine, "2-14", "2023-06", status="已竣工", invested="80", progress_text="竣工验收")
@@ -104,15 +104,15 @@ def test_project_rows_exact(report: Report) -> None:
         "1-1": (D(1500), D(1500), D(600), D("99.75"), D(250), D("41.67"), D(450), D(30), D("62.5"), "in_progress"),
         # 1-6: no record at all
         "1-6": (D(100), D(100), None, None, D(0), None, D(0), D(0), D(100), "not_started"),
-        # 2-9: 1234.567891 / 2500 = 49.38271564% ; / 5409.88 = 22.820615…%
+        # 2-9: 1234.57 / 2500 = 49.3828% ; / 5409.88 = 22.820654…%
         "2-9": (
             D("5409.88"),
             D("5409.88"),
             D(2500),
-            D("1234.567891"),
-            D("1234.567891"),
+            D("1234.57"),
+            D("1234.57"),
             D("49.38"),
-            D("1234.567891"),
+            D("1234.57"),
             D("22.82"),
             D("83.33"),
             "in_progress",
@@ -142,11 +142,11 @@ def test_totals_row_exact(report: Report) -> None:
         D("7559.88"),  # 1500 + 100 + 5409.88 + 200 + 350
         D("7429.88"),  # 1500 + 100 + 5409.88 + 120 + 300
         D(3100),  # 600 + 2500
-        D("1414.317891"),  # 99.75 + 1234.567891 + 80
-        D("1574.567891"),  # 250 + 0 + 1234.567891 + 80 + 10
-        D("47.89"),  # (250 + 1234.567891) / 3100: only projects with an annual plan
-        D("1894.567891"),  # 450 + 0 + 1234.567891 + 200 + 10
-        D("25.06"),  # 1894.567891 / 7559.88 = 25.0608…%
+        D("1414.32"),  # 99.75 + 1234.57 + 80
+        D("1574.57"),  # 250 + 0 + 1234.57 + 80 + 10
+        D("47.89"),  # (250 + 1234.57) / 3100: only projects with an annual plan
+        D("1894.57"),  # 450 + 0 + 1234.57 + 200 + 10
+        D("25.06"),  # 1894.57 / 7559.88 = 25.0608…%
     )
 
 
@@ -160,10 +160,10 @@ def test_category_subtotals_exact(report: Report) -> None:
             D("5609.88"),
             D("5529.88"),
             D(2500),
-            D("1314.567891"),
-            D("1314.567891"),
+            D("1314.57"),
+            D("1314.57"),
             D("49.38"),
-            D("1434.567891"),
+            D("1434.57"),
             D("25.57"),
         ),
         "残障人福利类项目": (1, D(350), D(300), None, None, D(10), None, D(10), D("2.86")),
@@ -209,7 +209,7 @@ def _progress_via_cli(cli: CliRun) -> None:
         ("1-1", "--month", "2022-11", "--status", "在建", "--invested", "200"),
         ("1-1", "--month", "2023-03", "--invested", "150.25"),
         ("1-1", "--month", "2023-06", "--invested", "99.75", "--progress-text", "主体封顶", "--problems", "=1+1"),
-        ("2-9", "--month", "2023-06", "--status", "在建", "--invested", "1234.567891"),
+        ("2-9", "--month", "2023-06", "--status", "在建", "--invested", "1234.57"),
     ):
         result = cli("progress", *args)
         assert result.exit_code == 0, result.stderr
@@ -255,7 +255,7 @@ def test_cli_report_stdout_en_and_no_bom(cli: CliRun, tmp_path: Path) -> None:
     assert not result.stdout.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
     assert [r["code"] for r in rows] == ["2-9", ""]
-    assert rows[0]["status"] == "in_progress" and rows[0]["invested_month"] == "1234.567891"
+    assert rows[0]["status"] == "in_progress" and rows[0]["invested_month"] == "1234.57"
     assert rows[1]["name"] == "total (1 project)"
     out = tmp_path / "r.csv"
     assert cli("report", "--month", "2023-06", "--output", str(out), "--no-bom").exit_code == 0
@@ -269,10 +269,10 @@ def test_cli_report_json(cli: CliRun) -> None:
     data = json.loads(result.stdout, parse_float=Decimal)
     assert data["month"] == "2023-06" and data["as_of"] == "2023-06-30"
     assert [r["code"] for r in data["rows"]] == CODES
-    assert data["totals"]["invested_to_date"] == D("1684.567891")  # 450 + 1234.567891
+    assert data["totals"]["invested_to_date"] == D("1684.57")  # 450 + 1234.57
     assert data["totals"]["count"] == 5
     assert [c["zh"] for c in data["columns"]] == ZH_HEADER
-    assert '"invested_month": 1234.567891' in result.stdout  # an exact JSON number
+    assert '"invested_month": 1234.57' in result.stdout  # an exact JSON number
 
 
 def test_cli_report_xlsx(cli: CliRun, tmp_path: Path) -> None:
@@ -329,7 +329,7 @@ def test_the_same_report_and_undo_on_postgres(engine: Engine, pg_url: str) -> No
         with reading(pg) as s:
             report = monthly_report(s, "2023-06", Project.code.in_(CODES), subtotals=True)  # type: ignore[attr-defined]
         assert dumps_json(to_data(report)) == on_sqlite
-        assert report.totals.values["invested_to_date"] == D("1894.567891")
+        assert report.totals.values["invested_to_date"] == D("1894.57")
         assert undo_last(pg).summary.startswith("progress 5-4 2023-05")
         with reading(pg) as s:
             after = monthly_report(s, "2023-06", Project.code == "5-4")

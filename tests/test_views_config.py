@@ -118,7 +118,7 @@ def test_cli_config_get_and_set(cli: CliRun, config_file: Path) -> None:
     ("key", "value", "words"),
     [
         ("warnings.stale_days", "soon", "must be a whole number"),
-        ("warnings.stale_days", "-3", "must not be negative"),
+        ("warnings.stale_days", "-3", "warnings.stale_days: -3 is out of range (0–3660)"),
         ("rollup.year_spread", "middle", "must be one of even, front, back"),
         ("warnings.colour", "red", "unknown setting"),
         ("views.bad", "categroy:x", "unknown field"),

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tracker.bounds import MAX_YEAR, MIN_YEAR, check_setting, parse_int, setting_range, shown
 from tracker.errors import TrackerError
 
 CONFIG_ENV = "TRACKER_CONFIG"
@@ -82,12 +84,23 @@ class Config:
         return parse_date(text, "general.as_of") if text else None
 
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+"""``YYYY-MM-DD`` in ASCII digits; :meth:`date.fromisoformat` alone also takes ``20230630`` and week dates."""
+
+
 def parse_date(text: str, what: str = "date") -> date:
-    """``YYYY-MM-DD`` → date, with an error that names the setting."""
+    """``YYYY-MM-DD`` → date, with an error that names the setting (or option); the year within
+    :data:`~tracker.bounds.MIN_YEAR`–:data:`~tracker.bounds.MAX_YEAR` so date arithmetic never overflows."""
+    raw = str(text).strip()
     try:
-        return date.fromisoformat(str(text).strip())
+        if not _DATE.fullmatch(raw):
+            raise ValueError(raw)
+        day = date.fromisoformat(raw)
     except ValueError as exc:
-        raise ConfigError(f"{what}: {text!r} is not a date (expected YYYY-MM-DD)") from exc
+        raise ConfigError(f"{what}: {shown(text)} is not a date (expected YYYY-MM-DD)") from exc
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ConfigError(f"{what}: {raw} is out of range ({MIN_YEAR}-01-01 – {MAX_YEAR}-12-31)")
+    return day
 
 
 def resolve_path(explicit: str | os.PathLike[str] | None) -> Path | None:
@@ -152,8 +165,11 @@ def check_value(dotted: str, value: Any, where: str = "configuration") -> Any:
         raise ConfigError(f"{where}: {dotted} must be a whole number, not {value!r}")
     if not isinstance(value, expected):
         raise ConfigError(f"{where}: {dotted} must be a {expected.__name__}, not {value!r}")
-    if expected is int and value < 0:
-        raise ConfigError(f"{where}: {dotted} must not be negative")
+    if expected is int:
+        try:
+            check_setting(dotted, value, error=ConfigError)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {exc}") from exc
     allowed = CHOICES.get(dotted)
     if allowed and value not in allowed:
         raise ConfigError(f"{where}: {dotted} must be one of {', '.join(allowed)}, not {value!r}")
@@ -178,10 +194,9 @@ def coerce(dotted: str, text: str) -> Any:
             return False
         raise ConfigError(f"{dotted} must be true or false, not {text!r}")
     if expected is int:
-        try:
-            return int(text)
-        except ValueError as exc:
-            raise ConfigError(f"{dotted} must be a whole number, not {text!r}") from exc
+        if not re.fullmatch(r"\s*[+-]?[0-9]+\s*", text):
+            raise ConfigError(f"{dotted} must be a whole number (digits 0-9), not {shown(text)}")
+        return parse_int(text, dotted, *setting_range(dotted), error=ConfigError)
     return text
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from tracker import audit
+from tracker.bounds import BoundsError, check_text, one_newline
 from tracker.concurrency import ConcurrentEditError, check_version, claim  # noqa: F401 (re-exported)
 from tracker.db import transaction
 from tracker.districts import validate as validate_district
@@ -39,12 +40,18 @@ class UnknownProjectError(RefusedError, LookupError):
         super().__init__(f"no project with code {code!r}")
 
 
-def _text(required: bool) -> Callable[[str], str]:
+def _text(required: bool, *, multiline: bool = False) -> Callable[[str], str]:
+    """A text field: stripped, bounded in length, no control characters (a multi-line field keeps
+    its line feeds and tabs); the caller names the field in the error."""
+
     def parse(value: str) -> str:
         value = value.strip()
         if required and not value:
             raise ValueError("must not be empty")
-        return value
+        try:
+            return check_text(one_newline(value) if multiline else value, "text", multiline=multiline)
+        except BoundsError as exc:
+            raise ValueError(str(exc).removeprefix("text: ")) from exc
 
     return parse
 
@@ -69,7 +76,7 @@ def _share(value: str) -> Decimal | None:
 
 
 def _district(value: str) -> str:
-    return validate_district(value)
+    return validate_district(_text(required=False)(value))
 
 
 EDITABLE: dict[str, Callable[[str], Any]] = {
@@ -77,8 +84,8 @@ EDITABLE: dict[str, Callable[[str], Any]] = {
     "nature": _text(required=False),
     "owner": _text(required=False),
     "district": _district,
-    "content": _text(required=False),
-    "note": _text(required=False),
+    "content": _text(required=False, multiline=True),
+    "note": _text(required=False, multiline=True),
     "start": _text(required=True),
     "finish": _text(required=True),
     "total_investment": _money,
@@ -117,6 +124,7 @@ def _years_values(field: str, text: str) -> dict[str, Any]:
     """A start or finish cell: its text, and the year and month it stands for (the earliest point of a
     range for the start, the latest for the finish), read as the importer reads it."""
     try:
+        _text(required=True)(text)
         first, last = year_span(text)
     except ValueError as exc:
         raise EditError(field, str(exc)) from exc
@@ -158,6 +166,7 @@ def edit_project(
     Setting ``district`` marks it as chosen by the user, so re-imports keep it.
     """
     values = validate(changes)
+    check_text(code, "code", multiline=False)  # undecodable bytes in argv would fail inside the driver
     with transaction(engine) as session:
         project = session.exec(select(Project).where(Project.code == code)).first()
         if project is None:

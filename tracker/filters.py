@@ -29,6 +29,12 @@ The language (README "Filters" has the user's version)::
 
 Every leaf predicate is two-valued (a NULL column never makes it unknown), so ``-share>0`` is
 exactly the complement of ``share>0``.
+
+Bounds (:mod:`tracker.bounds`), each a :class:`FilterError` with its position, never a crash of the
+parser or the database: at most 2,000 characters, 16 levels of nesting (parentheses, ``-``/``not``
+and ``@view`` references) and 64 terms (views expanded); no control characters; numbers in ASCII
+digits and in range (a category 1–99, a year 1900–2100, an amount within ±1,000,000 万元 with two
+decimals, a share 0–100).
 """
 
 from __future__ import annotations
@@ -43,6 +49,16 @@ from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, and_, not_, nulls_last, or_, true
 
+from tracker.bounds import (
+    MAX_CATEGORY_ORDINAL,
+    MAX_FILTER_DEPTH,
+    MAX_FILTER_LENGTH,
+    MAX_FILTER_TERMS,
+    MAX_YEAR,
+    MIN_YEAR,
+    parse_int,
+    shown,
+)
 from tracker.errors import UsageError
 from tracker.models import Category, Project, Status
 from tracker.money import MoneyError, fmt_wan, parse_share, parse_wan
@@ -61,13 +77,24 @@ class FilterError(UsageError, ValueError):
         self.position = max(0, position)
         self.length = max(1, length)
 
-    def caret(self, text: str) -> str:
-        """The filter text and, under it, ``^~~~`` under the offending part (CJK counts two columns)."""
-        before = text[: self.position]
-        part = text[self.position : self.position + self.length] or " "
+    def caret(self, text: str, window: int = 120) -> str:
+        """The filter text and, under it, ``^~~~`` under the offending part (CJK counts two columns).
+
+        Control characters are shown as escapes (``\\x1b``) and a long filter is cut to about
+        ``window`` characters around the offending part, so the picture stays one readable line.
+        """
+        from tracker.safe_text import visible
+
+        pos = min(self.position, len(text))
+        part_end = min(len(text), pos + self.length, pos + window // 2)
+        start = max(0, pos - window // 2)
+        end = min(len(text), max(part_end, start + window))
+        before = ("…" if start > 0 else "") + visible(text[start:pos], single_line=True)
+        part = visible(text[pos:part_end], single_line=True) or " "
+        after = visible(text[part_end:end], single_line=True) + ("…" if end < len(text) else "")
         pad = " " * _width(before)
         mark = "^" + "~" * (max(1, _width(part)) - 1)
-        return f"{text}\n{pad}{mark}"
+        return f"{before}{part if text[pos:part_end] else ''}{after}\n{pad}{mark}"
 
     def __str__(self) -> str:
         return self.message
@@ -366,12 +393,38 @@ def tokenize(text: str) -> list[Token]:
 
 
 @dataclass
+class _Budget:
+    """Terms read so far, shared by a filter and the views it expands (which may repeat each other)."""
+
+    terms: int = 0
+
+
+@dataclass
 class _Parser:
     text: str
     views: Mapping[str, str]
     expanding: tuple[str, ...] = ()
+    depth: int = 0
+    """Nesting of parentheses, negations and views around the current token (a view starts at its reference's)."""
+    budget: _Budget = field(default_factory=_Budget)
     tokens: list[Token] = field(default_factory=list)
     i: int = 0
+
+    def deeper(self, token: Token) -> None:
+        """Enter one level of nesting at ``token``; refused past :data:`~tracker.bounds.MAX_FILTER_DEPTH`,
+        so neither this recursive parser nor the database's expression parser can overflow."""
+        self.depth += 1
+        if self.depth > MAX_FILTER_DEPTH:
+            raise FilterError(
+                f"the filter nests more than {MAX_FILTER_DEPTH} levels deep (parentheses, '-'/'not', @views)",
+                token.pos, token.length,
+            )
+
+    def count(self, token: Token) -> None:
+        """One more term; refused past :data:`~tracker.bounds.MAX_FILTER_TERMS` (views expanded)."""
+        self.budget.terms += 1
+        if self.budget.terms > MAX_FILTER_TERMS:
+            raise FilterError(f"the filter has more than {MAX_FILTER_TERMS} terms", token.pos, token.length)
 
     def peek(self) -> Token:
         return self.tokens[self.i]
@@ -382,6 +435,7 @@ class _Parser:
         return token
 
     def parse(self) -> Node:
+        check_text(self.text)
         self.tokens = tokenize(self.text)
         if self.peek().kind == "end":
             return Everything()
@@ -419,7 +473,10 @@ class _Parser:
             if self.peek().kind in ("end", ")", "or", "and"):
                 raise FilterError(f"'{self.text[token.pos:token.pos + token.length]}' must be followed by a term",
                                   token.pos, token.length)
-            return Not(self.unary())
+            self.deeper(token)
+            node = Not(self.unary())
+            self.depth -= 1
+            return node
         return self.primary()
 
     def primary(self) -> Node:
@@ -429,11 +486,15 @@ class _Parser:
                 raise FilterError("this '(' is never closed", token.pos, 1)
             if self.peek().kind == ")":
                 raise FilterError("empty parentheses", token.pos, self.peek().pos - token.pos + 1)
+            self.deeper(token)
             node = self.or_expr()
             if self.peek().kind != ")":
                 raise FilterError("this '(' is never closed", token.pos, 1)
             self.take()
+            self.depth -= 1
             return node
+        if token.kind in ("word", "term", "tag"):
+            self.count(token)
         if token.kind == "word":
             return Word(token.text)
         if token.kind == "term":
@@ -459,16 +520,33 @@ class _Parser:
             chain = " → ".join(f"@{v}" for v in (*self.expanding, name))
             raise FilterError(f"view @{name} refers to itself ({chain})", token.pos, token.length)
         inner_text = self.views[name]
+        self.deeper(token)
         try:
-            node = _Parser(inner_text, self.views, (*self.expanding, name)).parse()
+            node = _Parser(inner_text, self.views, (*self.expanding, name), self.depth, self.budget).parse()
         except FilterError as exc:
             raise FilterError(f"in view @{name} = {inner_text!r}: {exc.message}", token.pos, token.length) from exc
         if isinstance(node, Everything):
             raise FilterError(f"view @{name} is empty", token.pos, token.length)
+        self.depth -= 1
         return node
 
 
-def _combine(kind: type[And] | type[Or], items: list[Node]) -> Node:
+def check_text(text: str) -> None:
+    """Refuse filter text too long to be a filter, or holding a control character or undecodable
+    bytes (which no project holds, and which PostgreSQL would refuse as a parameter)."""
+    from tracker.safe_text import has_control
+
+    if len(text) > MAX_FILTER_LENGTH:
+        raise FilterError(
+            f"the filter is {len(text):,} characters long; at most {MAX_FILTER_LENGTH:,}",
+            MAX_FILTER_LENGTH, len(text) - MAX_FILTER_LENGTH,
+        )
+    for i, ch in enumerate(text):
+        if ch not in "\t\n" and (has_control(ch) or "\ud800" <= ch <= "\udfff"):
+            raise FilterError(f"a control character or undecodable byte in the filter ({ch!r})", i, 1)
+
+
+def _combine(kind: type[And | Or], items: list[Node]) -> Node:
     """One operand stays itself; nested operands of the same kind are flattened (a (b c) = a b c)."""
     flat: list[Node] = []
     for item in items:
@@ -509,7 +587,12 @@ def _term(token: Token) -> Node:
     if spec.kind == "text":
         return Compare(name, op, raw)
     if spec.kind == "category":
-        return Compare(name, op, int(raw) if raw.isdigit() else raw)
+        if not raw.isdigit():  # any Unicode digit (２, ²) is a number that must be written 0-9
+            return Compare(name, op, raw)
+        try:
+            return Compare(name, op, parse_int(raw, "category number", 1, MAX_CATEGORY_ORDINAL, error=FilterError))
+        except FilterError as exc:
+            raise bad(exc.message) from exc
     if spec.kind == "status":
         try:
             return Compare(name, op, Status.parse(raw))
@@ -529,21 +612,17 @@ def _term(token: Token) -> Node:
 
 def _number(spec: FieldSpec, text: str, bad: Any) -> int | Decimal:
     if spec.kind == "year":
-        if not re.fullmatch(r"\d{4}", text):
-            raise bad(f"{spec.name} takes a year such as 2023, not {text!r}")
-        return int(text)
+        if not re.fullmatch(r"[0-9]{4}", text):
+            raise bad(f"{spec.name} takes a year such as 2023, not {shown(text)}")
+        year = int(text)
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise bad(f"{spec.name}: year {year} is out of range ({MIN_YEAR}–{MAX_YEAR})")
+        return year
     unit = "a percentage such as 9.24" if spec.kind == "share" else "an amount in 万元 such as 1500 or 3460.44"
     try:
-        value = parse_share(text) if spec.kind == "share" else parse_wan(text)
+        return parse_share(text) if spec.kind == "share" else parse_wan(text)
     except MoneyError as exc:
         raise bad(f"{spec.name} takes {unit}: {exc}") from exc
-    if abs(value) >= _LIMITS[spec.kind]:
-        raise bad(f"{spec.name}: {text} is too large")
-    return value
-
-
-_LIMITS = {"money": Decimal(2**63 - 1) / 1_000_000, "share": Decimal(2**31 - 1) / 100}
-"""Beyond these a value does not fit the integer column it is compared with (fen; hundredths of a percent)."""
 
 
 def parse(text: str, views: Mapping[str, str] | None = None) -> Node:
@@ -672,6 +751,9 @@ SORT_FIELDS: dict[str, tuple[Any, ...]] = {
 def parse_sort(text: str) -> list[Any]:
     """``"total,-finish"`` → ORDER BY clauses (``-`` for descending); raise :class:`FilterError`."""
     clauses: list[Any] = []
+    if len(text) > MAX_FILTER_LENGTH:
+        raise FilterError(f"the sort is {len(text):,} characters long; at most {MAX_FILTER_LENGTH:,}",
+                          MAX_FILTER_LENGTH, len(text) - MAX_FILTER_LENGTH)
     pos = 0
     for part in text.split(","):
         stripped = part.strip()

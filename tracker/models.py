@@ -14,9 +14,11 @@ from typing import Any, ClassVar
 
 from sqlalchemy import BigInteger, DateTime, Integer, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DontWrapMixin
 from sqlmodel import Field, SQLModel
 
-from tracker.money import bp_to_share, fen_to_wan, share_to_bp, wan_to_fen
+from tracker.bounds import MAX_AMOUNT_WAN, BoundsError
+from tracker.money import MoneyError, bp_to_share, fen_to_wan, share_to_bp, wan_to_fen
 
 
 def utcnow() -> datetime:
@@ -24,8 +26,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class ColumnBoundsError(BoundsError, DontWrapMixin):
+    """A value a money or share column refuses to store (raised as is, not wrapped by SQLAlchemy)."""
+
+
 class WanYuan(TypeDecorator[Decimal]):
-    """An amount in 万元, stored as a whole number of fen so SQL sums are exact integer sums."""
+    """An amount in 万元, stored as a whole number of fen so SQL sums are exact integer sums.
+
+    Refuses a value beyond ±:data:`~tracker.bounds.MAX_AMOUNT_WAN`: every parser checks that bound
+    where the value enters, so reaching this guard means a path forgot to, and the write is stopped
+    rather than stored (an out-of-range fen would overflow SQLite's integer, or every later sum)."""
 
     impl = BigInteger
     cache_ok = True
@@ -35,7 +45,15 @@ class WanYuan(TypeDecorator[Decimal]):
             return None
         if isinstance(value, float):
             raise TypeError("money must not be a float; use Decimal")
-        return wan_to_fen(Decimal(value))
+        amount = Decimal(value)
+        if not amount.is_finite() or abs(amount) > MAX_AMOUNT_WAN:
+            raise ColumnBoundsError(
+                f"amount {amount} 万元 is out of range (at most {MAX_AMOUNT_WAN:,} 万元 either way)"
+            )
+        try:
+            return wan_to_fen(amount)
+        except MoneyError as exc:
+            raise ColumnBoundsError(str(exc)) from exc
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         return None if value is None else fen_to_wan(int(value))
@@ -52,7 +70,10 @@ class SharePct(TypeDecorator[Decimal]):
             return None
         if isinstance(value, float):
             raise TypeError("a share must not be a float; use Decimal")
-        return share_to_bp(Decimal(value))
+        try:
+            return share_to_bp(Decimal(value))
+        except MoneyError as exc:
+            raise ColumnBoundsError(str(exc)) from exc
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         return None if value is None else bp_to_share(int(value))

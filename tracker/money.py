@@ -6,8 +6,9 @@ database computes is an exact integer sum. A social-capital share is a whole num
 of a percent (9.24% is stored as 924).
 
 Why fen: the plan publishes 万元 to two decimals, a share to two decimals, and total × share then has
-six decimals of 万元 — exactly one fen. Monthly figures typed by an officer in 万元 with up to six
-decimals are therefore always representable.
+six decimals of 万元 — exactly one fen. So an amount typed or published (a plan cell, a CSV cell,
+``edit``, ``progress --invested``, ``annual-plan``, a form) has at most two decimals of 万元 and lies
+within ±1,000,000 万元 (:mod:`tracker.bounds`); only derived figures use the six decimals.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
-from tracker.errors import RefusedError
+from tracker.bounds import AMOUNT_PLACES, MAX_SHARE_PCT, SHARE_PLACES, BoundsError, check_amount, shown
 
 FEN_PER_WAN = 1_000_000
 """How many fen (0.01 yuan) make one 万元."""
@@ -24,13 +25,14 @@ BP_PER_PERCENT = 100
 """A share is stored in hundredths of a percent."""
 
 MONEY_PLACES = 6
-SHARE_PLACES = 2
+"""Decimals of 万元 a stored figure may have (one fen); typed figures have :data:`AMOUNT_PLACES`."""
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
+"""ASCII digits only: ``\\d`` would take ``２３`` or ``٣`` and Decimal() would read them."""
 
 
-class MoneyError(RefusedError, ValueError):
-    """A text that should be an amount or a share is not one."""
+class MoneyError(BoundsError):
+    """A text that should be an amount or a share is not one, or is out of bounds."""
 
 
 def parse_decimal(text: str, *, places: int, what: str = "amount") -> Decimal:
@@ -40,28 +42,37 @@ def parse_decimal(text: str, *, places: int, what: str = "amount") -> Decimal:
     """
     cleaned = text.strip().replace(",", "").replace("，", "")
     if not _NUMBER.match(cleaned):
-        raise MoneyError(f"{what} {text!r} is not a number")
+        raise MoneyError(f"{what} {shown(text)} is not a number")
     try:
         value = Decimal(cleaned)
     except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
         raise MoneyError(f"{what} {text!r} is not a number") from exc
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
-        raise MoneyError(f"{what} {text!r} has more than {places} decimal places")
+        raise MoneyError(f"{what} {shown(text)} has more than {places} decimal places")
     return value
 
 
 def parse_wan(text: str) -> Decimal:
-    """Parse an amount in 万元, e.g. ``"3460.44"``."""
-    return parse_decimal(text, places=MONEY_PLACES, what="amount")
+    """Parse an amount in 万元, e.g. ``"3460.44"``: at most two decimals, within ±1,000,000 万元."""
+    return check_amount(parse_decimal(text, places=AMOUNT_PLACES, what="amount"), "amount", error=MoneyError)
 
 
 def parse_share(text: str) -> Decimal:
-    """Parse a share in percent, with or without the sign: ``"9.24%"`` → ``Decimal("9.24")``."""
+    """Parse a share in percent, with or without the sign: ``"9.24%"`` → ``Decimal("9.24")``; 0–100."""
     raw = text.strip()
     if raw.endswith(("%", "％")):
         raw = raw[:-1]
-    return parse_decimal(raw, places=SHARE_PLACES, what="share")
+    return check_share(parse_decimal(raw, places=SHARE_PLACES, what="share"))
+
+
+def check_share(share: Decimal) -> Decimal:
+    """A share in percent if it lies in 0–100 with at most two decimals; else :class:`MoneyError`."""
+    if not share.is_finite() or not 0 <= share <= MAX_SHARE_PCT:
+        raise MoneyError(f"share {shown(share, quote=False)} is out of range (0–{MAX_SHARE_PCT}%)")
+    if share != share.quantize(Decimal(1).scaleb(-SHARE_PLACES)):
+        raise MoneyError(f"share {share} has more than {SHARE_PLACES} decimal places")
+    return share
 
 
 def wan_to_fen(amount: Decimal) -> int:

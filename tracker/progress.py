@@ -10,7 +10,9 @@ rules of a month's report live here once:
 - the project's status follows its latest month's record, and its invested-to-date is the sum of
   its records (computed in SQL by :mod:`tracker.portfolio`), so neither can drift from the records;
 - a month's invested amount may be 0 or negative (a correction of an earlier month), but the
-  running total may never go below 0;
+  running total may never go below 0 nor above the ceiling of one figure (±1,000,000 万元,
+  :mod:`tracker.bounds`), so no SQL sum over the records can overflow;
+- amounts have at most two decimals of 万元; texts hold no control characters and are bounded;
 - every change is one transaction and one audited operation that ``tracker undo`` can reverse,
   and it raises the project's version (compare-and-set), so a stale form cannot overwrite it.
 """
@@ -26,12 +28,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from tracker import audit
+from tracker.bounds import MAX_AMOUNT_WAN, MAX_YEAR, MIN_YEAR, BoundsError, check_amount, check_text, one_newline
+from tracker.bounds import shown as cut
 from tracker.concurrency import check_version, claim
 from tracker.db import transaction
 from tracker.editing import UnknownProjectError
 from tracker.errors import RefusedError
 from tracker.models import AnnualPlan, ProgressRecord, Project, Status, utcnow
-from tracker.money import MoneyError, fmt_wan, normalise, parse_wan, wan_to_fen
+from tracker.money import MoneyError, fmt_wan, normalise, parse_wan
 from tracker.schedule import month_index, parse_month
 
 
@@ -83,7 +87,7 @@ def check_month(text: str, as_of: date | None = None) -> str:
     except ValueError as exc:
         raise ProgressError("month", str(exc)) from exc
     if len(raw) != 7:
-        raise ProgressError("month", f"month {text!r} must be written YYYY-MM, e.g. 2023-06")
+        raise ProgressError("month", f"month {cut(text)} must be written YYYY-MM, e.g. 2023-06")
     if as_of is not None and month_index(year, month) > month_index(as_of.year, as_of.month):
         raise ProgressError(
             "month", f"{raw} is after the as-of date {as_of.isoformat()}; progress cannot be reported ahead"
@@ -102,13 +106,10 @@ def parse_status(value: str | Status) -> Status:
 
 
 def parse_amount(value: str | Decimal, what: str = "invested") -> Decimal:
-    """An amount in 万元 as text (``"120.5"``) or Decimal, exact to the fen (six decimals)."""
+    """An amount in 万元 as text (``"120.5"``) or Decimal: at most two decimals, within ±1,000,000 万元."""
     try:
         if isinstance(value, Decimal):
-            if not value.is_finite():
-                raise MoneyError(f"amount {value} is not a number")
-            wan_to_fen(value)
-            amount = value
+            amount = check_amount(value, "amount", error=MoneyError)
         elif isinstance(value, str):
             amount = parse_wan(value)
         else:
@@ -119,6 +120,7 @@ def parse_amount(value: str | Decimal, what: str = "invested") -> Decimal:
 
 
 def _project(session: Session, code: str) -> Project:
+    check_text(code, "code", multiline=False)  # undecodable bytes in argv would fail inside the driver
     project = session.exec(select(Project).where(Project.code == code.strip())).first()
     if project is None:
         raise UnknownProjectError(code.strip())
@@ -133,7 +135,8 @@ def project_progress(session: Session, code: str) -> list[ProgressRecord]:
 
 
 def _check_running_total(records: list[ProgressRecord], month: str, invested: Decimal) -> None:
-    """Refuse a month's amount that would take the running total below zero in any month."""
+    """Refuse a month's amount that would take the running total below zero, or above the ceiling
+    of one figure, in any month (so the SQL sum of a project's records always fits)."""
     amounts = {r.month: r.invested for r in records} | {month: invested}
     running = Decimal(0)
     for m in sorted(amounts):
@@ -144,6 +147,21 @@ def _check_running_total(records: list[ProgressRecord], month: str, invested: De
                 f"{fmt_wan(invested)} for {month} would make the amount invested to {m} negative "
                 f"({fmt_wan(running)} 万元)",
             )
+        if running > MAX_AMOUNT_WAN:
+            raise ProgressError(
+                "invested",
+                f"{fmt_wan(invested)} for {month} would make the amount invested to {m} "
+                f"{fmt_wan(running)} 万元, above the ceiling of {MAX_AMOUNT_WAN:,} 万元 for one project",
+            )
+
+
+def _check_text(field_name: str, value: str, *, multiline: bool = True) -> str:
+    """A text field of the record, stripped, if it may be stored; else :class:`ProgressError` naming it."""
+    text = one_newline(value.strip()) if multiline else value.strip()
+    try:
+        return check_text(text, field_name, multiline=multiline)
+    except BoundsError as exc:
+        raise ProgressError(field_name, str(exc).removeprefix(f"{field_name}: ")) from exc
 
 
 def base_status(project: Project, records: list[ProgressRecord], earlier: list[ProgressRecord]) -> str:
@@ -176,6 +194,9 @@ def record_progress(
     month = check_month(month, as_of)
     new_status = parse_status(status) if status is not None else None
     amount = parse_amount(invested) if invested is not None else None
+    progress_text = _check_text("progress_text", progress_text) if progress_text is not None else None
+    problems = _check_text("problems", problems) if problems is not None else None
+    reporter = _check_text("reporter", reporter, multiline=False)
     with transaction(engine) as session:
         project = _project(session, code)
         check_version(project, expected_version)
@@ -190,13 +211,13 @@ def record_progress(
             or (existing.status if existing else None)
             or base_status(project, records, earlier),
             "invested": amount if amount is not None else (existing.invested if existing else Decimal(0)),
-            "progress_text": progress_text.strip()
+            "progress_text": progress_text
             if progress_text is not None
             else (existing.progress_text if existing else ""),
-            "problems": problems.strip() if problems is not None else (existing.problems if existing else ""),
+            "problems": problems if problems is not None else (existing.problems if existing else ""),
         }
         _check_running_total(records, month, values["invested"])
-        reporter = reporter.strip() or audit.current_actor()
+        reporter = reporter or audit.current_actor()
 
         if existing is not None:
             changed = {k: (getattr(existing, k), v) for k, v in values.items() if getattr(existing, k) != v}
@@ -266,8 +287,8 @@ def set_annual_plan(
     expected_version: int | None = None,
 ) -> AnnualPlanResult:
     """Set (or with ``None`` remove) 年度计划投资 for project ``code`` in ``year``: one audited operation."""
-    if not 1900 <= year <= 2999:
-        raise ProgressError("year", f"{year} is not a year")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ProgressError("year", f"{cut(year, quote=False)} is out of range ({MIN_YEAR}–{MAX_YEAR})")
     planned = parse_amount(amount, "annual_plan") if amount is not None else None
     if planned is not None and planned < 0:
         raise ProgressError("annual_plan", "must not be negative")

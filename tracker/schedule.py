@@ -11,8 +11,11 @@
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
+
+from tracker.bounds import MAX_YEAR, MIN_YEAR, shown
 
 
 def month_index(year: int, month: int) -> int:
@@ -59,13 +62,17 @@ def time_pace(
     return (Decimal(done) * 100 / total).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
 
 
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+"""ASCII digits only: ``int()`` would read ``２０２３-０６`` and the text would be stored as typed."""
+
+
 def parse_month(text: str) -> tuple[int, int]:
-    """``YYYY-MM`` → (year, month), with a message a person can act on."""
-    try:
-        year_text, month_text = text.strip().split("-")
-        year, month = int(year_text), int(month_text)
-    except ValueError as exc:
-        raise ValueError(f"month {text!r} must be written YYYY-MM, e.g. 2023-06") from exc
-    if not (1 <= month <= 12 and len(year_text) == 4):
-        raise ValueError(f"month {text!r} must be written YYYY-MM, e.g. 2023-06")
+    """``YYYY-MM`` → (year, month), with a message a person can act on; the year within
+    :data:`~tracker.bounds.MIN_YEAR`–:data:`~tracker.bounds.MAX_YEAR` (so every date of it exists)."""
+    match = _MONTH.fullmatch(text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(f"month {shown(text)} must be written YYYY-MM, e.g. 2023-06")
+    year, month = int(match.group(1)), int(match.group(2))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"month {shown(text)}: year {year} is out of range ({MIN_YEAR}–{MAX_YEAR})")
     return year, month

@@ -183,8 +183,10 @@ def edit(
     ] = None,
 ) -> None:
     """Change a project's fields (one audited, undoable operation). A district set here is kept on re-import."""
+    from tracker.cli.progress import check_option
     from tracker.editing import ConcurrentEditError, EditError, UnknownProjectError, edit_project, parse_assignments
 
+    check_option(expect_version, "--expect-version")
     st = state(ctx)
     engine = st.engine()
     try:

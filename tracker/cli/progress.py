@@ -31,6 +31,15 @@ def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
         fail(f"--format must be {' or '.join(allowed)}, not {fmt!r}")
 
 
+def check_option(value: int | None, option: str, low: int = 1) -> None:
+    """An integer option within ``low``–:data:`~tracker.bounds.MAX_INT_OPTION`, else exit 2 naming it."""
+    from tracker.bounds import MAX_INT_OPTION, check_int
+    from tracker.errors import UsageError
+
+    if value is not None:
+        check_int(value, option, low, MAX_INT_OPTION, error=UsageError)
+
+
 # --------------------------------------------------------------------------------------------
 # progress
 
@@ -70,6 +79,7 @@ def progress(
     from tracker.progress import ProgressError, record_progress
 
     _check_format(fmt, ("text", "json"))
+    check_option(expect_version, "--expect-version")
     st = state(ctx)
     engine = st.engine()
     if month is None:
@@ -196,6 +206,7 @@ def annual_plan(
 
     if (amount is None) == (not remove):
         fail("give an AMOUNT, or --remove")
+    check_option(expect_version, "--expect-version")
     st = state(ctx)
     try:
         result = set_annual_plan(st.engine(), code, year, amount, actor=st.actor(), expected_version=expect_version)
@@ -224,6 +235,7 @@ def history_command(
     from tracker.history import history
 
     _check_format(fmt, ("text", "json"))
+    check_option(limit, "--limit", low=0)
     with reading(state(ctx).engine()) as session:
         items = history(session, code, limit or None)
     if fmt == "json":
@@ -319,6 +331,7 @@ def undo_command(
     from tracker.history import UndoError, undo
 
     _check_format(fmt, ("text", "json"))
+    check_option(operation, "--operation")
     st = state(ctx)
     try:
         result = undo(st.engine(), operation, actor=st.actor(), dry_run=dry_run)

@@ -49,8 +49,8 @@ FIELD_LABELS = {key: word for key, word in HEADER_KEYS} | {
 TITLE_RE = re.compile(r"^(?P<name>(?P<region>.*?)[“\"]?(?P<plan>十[一二三四五六七八九]五)[”\"]?.*?)重点项目表$")
 TOTAL_RE = re.compile(r"^总计(?:项目)?\s*[(（]\s*(?P<count>\d+)\s*(?:个)?[)）]$")
 CATEGORY_RE = re.compile(r"^(?P<ordinal>[一二三四五六七八九十]+)[、.．]\s*(?P<name>.+?)\s*[(（]\s*(?P<count>\d+)\s*个?\s*[)）]$")
-SEQ_RE = re.compile(r"^\d{1,4}$")
-POINT_RE = r"\d{4}(?:[.．年]\d{1,2}月?)?"
+SEQ_RE = re.compile(r"^[0-9]{1,4}$")
+POINT_RE = r"[0-9]{4}(?:[.．年][0-9]{1,2}月?)?"
 YEARS_RE = re.compile(rf"^(?P<first>{POINT_RE})(?:\s*[-–—~～至]\s*(?P<last>{POINT_RE}))?$")
 NATURE_RE = re.compile(r"^(新建|改建|扩建|改扩建|续建|迁建)(或(新建|改建|扩建|改扩建|续建|迁建))?$")
 LIST_MARKER_RE = re.compile(r"^(\d+[、.．)）]|[⑴-⒇①-⑳]|[(（]\d+[)）]|[一二三四五六七八九十]+、)")
@@ -196,7 +196,7 @@ def cn_number(text: str) -> int:
 
 def parse_point(text: str) -> tuple[int, int | None]:
     """``2021`` → (2021, None); ``2021.8`` → (2021, 8)."""
-    match = re.match(r"^(\d{4})(?:[.．年](\d{1,2})月?)?$", text)
+    match = re.match(r"^([0-9]{4})(?:[.．年]([0-9]{1,2})月?)?$", text)
     if not match:  # pragma: no cover - guarded by YEARS_RE
         raise ValueError(text)
     year = int(match.group(1))
@@ -210,15 +210,20 @@ Point = tuple[int, int | None]
 
 def year_span(text: str) -> tuple[Point, Point]:
     """``2021``, ``2021.8`` or ``2021-2023`` → (first point, last point); ValueError says what is wrong.
+    ASCII digits only, years within :data:`~tracker.bounds.MIN_YEAR`–:data:`~tracker.bounds.MAX_YEAR`.
 
     The importer and the edit form both read year cells with it, so both accept the same forms.
     """
+    from tracker.bounds import MAX_YEAR, MIN_YEAR
+
     match = YEARS_RE.match(text.replace(" ", ""))
     if not match:
         raise ValueError(f"expected a year such as 2021, 2021.8 or 2021-2023, found {text!r}")
     first = parse_point(match.group("first"))
     last = parse_point(match.group("last")) if match.group("last") else first
-    for _, month in (first, last):
+    for year, month in (first, last):
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValueError(f"year {year} in {text!r} is out of range ({MIN_YEAR}–{MAX_YEAR})")
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"month {month} in {text!r} is not 1–12")
     if first[0] > last[0] or (first[0] == last[0] and (first[1] or 1) > (last[1] or 12)):
