@@ -143,3 +143,9 @@ def test_the_console_script_has_the_boundary_too(db_path: Path, tmp_path: Path) 
     done = _tracker("list", "category:(", env=env, cwd=tmp_path)
     assert done.returncode == 2 and done.stderr.startswith("tracker: bad filter")
     assert "Traceback" not in done.stderr
+
+
+def test_an_argument_that_is_not_utf8_is_exit_2(cli: CliRun) -> None:
+    """Bytes the locale cannot decode arrive as lone surrogates; they must not reach the database driver."""
+    result = cli("show", "2-9\udcff")
+    assert (result.exit_code, result.stderr) == (2, "tracker: the argument '2-9\\xff' is not valid UTF-8 text\n")

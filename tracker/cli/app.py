@@ -175,6 +175,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point and the CLI's one error boundary."""
     args = hoist_global_options(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args[: args.index("--") if "--" in args else len(args)]
+    undecodable = next((arg for arg in args if _has_surrogates(arg)), None)
+    if undecodable is not None:
+        from tracker.safe_text import visible
+
+        shown = visible(undecodable.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+        typer.echo(f"tracker: the argument '{shown}' is not valid UTF-8 text", err=True)
+        raise SystemExit(EXIT_ERROR)
     try:
         from tracker.cli import register_commands
 
@@ -209,6 +216,15 @@ def main(argv: Sequence[str] | None = None) -> None:
                 err=True,
             )
         raise SystemExit(EXIT_INTERNAL) from None
+
+
+def _has_surrogates(text: str) -> bool:
+    """Whether ``text`` holds bytes the locale could not decode (Python keeps them as lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _one_line(exc: BaseException, width: int = 200) -> str:
