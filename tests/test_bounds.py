@@ -30,7 +30,7 @@ from tracker.bounds import (
     parse_int,
 )
 from tracker.db import reading, transaction
-from tracker.editing import edit_project
+from tracker.editing import EditError, edit_project, validate
 from tracker.errors import UsageError
 from tracker.models import ColumnBoundsError, Operation, ProgressRecord, Project, WanYuan
 from tracker.progress import record_progress
@@ -417,9 +417,12 @@ def test_multi_line_fields_keep_their_lines_with_one_kind_of_line_break(cli: Cli
 
 def test_undecodable_bytes_in_an_argument_are_refused(cli: CliRun, engine: Engine) -> None:
     before = operations(engine)
-    refused(cli("edit", "2-9", "owner=\udcff"), 1, "owner: not valid text (undecodable bytes)")
-    refused(cli("progress", "\udcff", "--month", "2023-06"), 1, "code: not valid text")
-    refused(cli("list", "name:\udcff"), 2, "bad filter", "undecodable")
+    """The boundary refuses them before any command runs (the domain's own checks guard other callers)."""
+    refused(cli("edit", "2-9", "owner=\udcff"), 2, "the argument 'owner=\\xff' is not valid UTF-8 text")
+    refused(cli("progress", "\udcff", "--month", "2023-06"), 2, "the argument '\\xff' is not valid UTF-8")
+    refused(cli("list", "name:\udcff"), 2, "not valid UTF-8")
+    with pytest.raises(EditError, match="owner: not valid text"):
+        validate({"owner": "\udcff"})
     assert operations(engine) == before
 
 

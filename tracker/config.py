@@ -24,7 +24,7 @@ CONFIG_ENV = "TRACKER_CONFIG"
 DEFAULT_CONFIG_NAME = "tracker.toml"
 
 DEFAULTS: dict[str, dict[str, Any]] = {
-    "database": {"url": "tracker.db"},
+    "database": {"url": "tracker.db", "file_mode": "0600"},
     "general": {"as_of": "", "language": "zh", "reporter": ""},
     "warnings": {
         "due_soon_months": 3,
@@ -175,7 +175,26 @@ def check_value(dotted: str, value: Any, where: str = "configuration") -> Any:
         raise ConfigError(f"{where}: {dotted} must be one of {', '.join(allowed)}, not {value!r}")
     if dotted == "general.as_of" and value:
         parse_date(value, f"{where}: {dotted}")
+    if dotted == "database.file_mode":
+        parse_file_mode(value, f"{where}: {dotted}")
     return value
+
+
+def parse_file_mode(text: str, what: str = "database.file_mode") -> int:
+    """``"0640"`` → ``0o640``: the permissions a new database file is created with.
+
+    Octal, as ``chmod`` takes it (``0600``, ``640``, ``0o640``); the owner must be able to read and
+    write the file, and nobody needs to execute it.
+    """
+    match = re.fullmatch(r"0?[oO]?([0-7]{3})", text.strip())
+    if match is None:
+        raise ConfigError(f'{what} must be an octal file mode such as "0600" or "0640", not {text!r}')
+    mode = int(match.group(1), 8)
+    if mode & 0o600 != 0o600:
+        raise ConfigError(f"{what}: {text} must let the owner read and write the database (e.g. 0600)")
+    if mode & 0o111:
+        raise ConfigError(f"{what}: {text} gives execute permission; a database needs read and write only (e.g. 0640)")
+    return mode
 
 
 def coerce(dotted: str, text: str) -> Any:

@@ -24,6 +24,10 @@ from tracker.errors import TrackerError
 
 DB_ENV = "TRACKER_DB"
 BUSY_TIMEOUT_MS = 5000
+DEFAULT_FILE_MODE = 0o600
+"""A new SQLite file is readable by its owner only unless ``database.file_mode`` says otherwise."""
+SIDE_FILES = ("-wal", "-shm", "-journal")
+"""The files SQLite keeps beside a database; a database file removed on failure takes them along."""
 
 
 class DatabaseError(TrackerError, RuntimeError):
@@ -55,6 +59,63 @@ def sqlite_path(url: str) -> Path | None:
         return None
     database = make_url(url).database
     return Path(database) if database and database != ":memory:" else None
+
+
+def database_files(path: Path) -> list[Path]:
+    """The database file and the -wal/-shm/-journal files SQLite may have made beside it."""
+    return [path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILES)]
+
+
+def _create_file(path: Path, file_mode: int) -> bool:
+    """Create the empty database file with ``file_mode`` before SQLite opens it; False if it already exists.
+
+    ``O_CREAT | O_EXCL`` so that a file made in between by another process is never taken over, and
+    ``fchmod`` so that the mode is what was asked for whatever the umask.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, file_mode)
+    except FileExistsError:
+        return False
+    except FileNotFoundError as exc:
+        raise DatabaseError(f"{path.parent}: folder does not exist") from exc
+    except OSError as exc:
+        raise DatabaseError(f"{path}: cannot create the database: {exc.strerror or exc}") from exc
+    try:
+        os.fchmod(fd, file_mode)
+    finally:
+        os.close(fd)
+    return True
+
+
+@contextmanager
+def new_database_file(url: str, file_mode: int = DEFAULT_FILE_MODE, *, keep: bool = True) -> Iterator[bool]:
+    """Around a command that may create the SQLite file behind ``url``: nothing half-made is left.
+
+    When the file does not exist it is created here (mode ``file_mode``); if the block then fails —
+    or finishes with ``keep`` false — the new file and its -wal/-shm/-journal are removed again, so a
+    failed ``init`` or ``import-plan`` leaves no empty database behind. Yields whether the file is
+    new. An existing file, an in-memory database or another backend (PostgreSQL) is left alone.
+    Callers dispose of their engine before leaving the block on failure.
+    """
+    path = sqlite_path(url)
+    if path is None or path.exists() or not _create_file(path, file_mode):
+        yield False
+        return
+    try:
+        yield True
+    except BaseException:
+        _remove(path)
+        raise
+    if not keep:
+        _remove(path)
+
+
+def _remove(path: Path) -> None:
+    for file in database_files(path):
+        try:
+            file.unlink(missing_ok=True)
+        except OSError:  # pragma: no cover - best effort: the original error is what the user must see
+            pass
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -140,12 +201,19 @@ def open_existing(url: str) -> Engine:
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """A session whose work is committed as a whole at the end, or not at all on any error."""
+def transaction(engine: Engine, *, commit: bool = True) -> Iterator[Session]:
+    """A session whose work is committed as a whole at the end, or not at all on any error.
+
+    With ``commit=False`` (a dry run) the work is rolled back at the end too: the caller sees what
+    would change, the database does not.
+    """
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
-            session.commit()
+            if commit:
+                session.commit()
+            else:
+                session.rollback()
         except BaseException:
             session.rollback()
             raise

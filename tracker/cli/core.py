@@ -27,7 +27,7 @@ def default_command(ctx: typer.Context) -> None:
 
     st = state(ctx)
     try:
-        result = init_database(st.url, actor=st.actor())
+        result = init_database(st.url, actor=st.actor(), file_mode=_file_mode(ctx))
     except DatabaseError as exc:
         fail(str(exc))
     if result.created and result.import_result:
@@ -48,7 +48,7 @@ def init(
 
     st = state(ctx)
     try:
-        result = init_database(st.url, force=force, actor=st.actor())
+        result = init_database(st.url, force=force, actor=st.actor(), file_mode=_file_mode(ctx))
     except DatabaseError as exc:
         fail(str(exc))
     if not result.created:
@@ -64,17 +64,37 @@ def import_plan(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A published plan as text, holding a 重点项目表 annex.")],
     fmt: FormatOption = "text",
+    name: Annotated[
+        str | None, typer.Option("--name", help="Name the plan (required when the table has no title above it).")
+    ] = None,
+    prune: Annotated[
+        bool,
+        typer.Option("--prune", help="Remove projects the file no longer lists (never those with progress records)."),
+    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
 ) -> None:
-    """Import (or re-import) a plan's key-project table from FILE, in one transaction."""
-    from tracker.db import DatabaseError, create_schema, make_engine
-    from tracker.importing.load import import_plan_file
+    """Import (or re-import) a plan's key-project table from FILE, in one transaction.
+
+    A re-import never removes projects unless --prune is given; without it, an import that would
+    remove some is refused (exit 1) and lists them.
+    """
+    from tracker.bootstrap import import_plan_into
+    from tracker.db import DatabaseError
     from tracker.importing.plan_text import PlanFormatError
 
+    if fmt not in ("text", "json"):
+        fail(f"--format must be text or json, not {fmt!r}")
     st = state(ctx)
     try:
-        engine = make_engine(st.url)
-        create_schema(engine)
-        result = import_plan_file(engine, file, st.actor())
+        result = import_plan_into(
+            st.url,
+            file,
+            actor=st.actor(),
+            name=_plan_name(name),
+            prune=prune,
+            dry_run=dry_run,
+            file_mode=_file_mode(ctx),
+        )
     except PlanFormatError as exc:
         fail(str(exc), EXIT_FINDINGS)
     except DatabaseError as exc:
@@ -83,6 +103,36 @@ def import_plan(
         print_json(import_report_data(result))
     else:
         print_import_report(result)
+        print_import_changes(result)
+    if result.would_remove:
+        fail(
+            f"a real import would refuse: it would remove {len(result.would_remove)} project(s) that {file} does "
+            "not list; pass --prune to remove them",
+            EXIT_FINDINGS,
+        )
+
+
+def _plan_name(name: str | None) -> str | None:
+    """``--name`` as given, if it can name a plan (one line of text, no control characters)."""
+    from tracker.bounds import BoundsError, check_text
+    from tracker.errors import UsageError
+
+    if name is None:
+        return None
+    try:
+        check_text(name, "--name", multiline=False, max_length=200)
+    except BoundsError as exc:
+        raise UsageError(str(exc)) from exc
+    if not name.strip():
+        raise UsageError("--name must not be empty")
+    return name.strip()
+
+
+def _file_mode(ctx: typer.Context) -> int:
+    """``database.file_mode`` from tracker.toml as a number (validated when the file was read)."""
+    from tracker.config import parse_file_mode
+
+    return parse_file_mode(state(ctx).config.get("database.file_mode"))
 
 
 def import_report_data(result: ImportResult) -> dict[str, object]:
@@ -98,7 +148,53 @@ def import_report_data(result: ImportResult) -> dict[str, object]:
         "operation_id": result.operation_id,
         "unplaced": [u.__dict__ for u in result.unplaced],
         "normalised": [n.__dict__ for n in result.normalisations],
+        "dry_run": result.dry_run,
+        "changes": {code: _changes_data(diff) for code, diff in result.changes.items()},
+        "plan_changes": _changes_data(result.plan_changes),
+        "category_changes": {str(ordinal): _changes_data(diff) for ordinal, diff in result.category_changes.items()},
+        "would_remove": [p.__dict__ for p in result.would_remove],
+        "kept": [k.__dict__ for k in result.kept],
     }
+
+
+def _changes_data(diff: dict[str, tuple[object, object]]) -> dict[str, dict[str, object]]:
+    return {field: {"old": old, "new": new} for field, (old, new) in diff.items()}
+
+
+def _changes_text(diff: dict[str, tuple[object, object]]) -> str:
+    return ", ".join(f"{k}: {_short(str(o))} → {_short(str(n))}" for k, (o, n) in diff.items())
+
+
+def print_import_changes(result: ImportResult) -> None:
+    """What the import changed, project by project: created, updated (field: old → new), removed, kept.
+
+    Every value is data from the file or the database: printed as plain ``Text``, controls shown.
+    """
+    from rich.text import Text
+
+    from tracker.safe_text import visible
+
+    def line(text: str) -> None:
+        out.print(Text(visible(text, single_line=True)))
+
+    out = console()
+    if result.dry_run:
+        line("dry run: nothing was written")
+    for field, (old, new) in result.plan_changes.items():
+        line(f"  plan {field}: {_short(str(old))} → {_short(str(new))}")
+    for ordinal, diff in result.category_changes.items():
+        line(f"  category {ordinal}: " + _changes_text(diff))
+    if not result.plan_created or result.dry_run:
+        for code in result.created:
+            line(f"  + {code} {result.names.get(code, '')}")
+    for code, diff in result.changes.items():
+        line(f"  ~ {code}: " + _changes_text(diff))
+    for code in result.removed:
+        line(f"  - {code} {result.names.get(code, '')}" + (" (would be removed)" if result.dry_run else " (removed)"))
+    for ref in result.would_remove:
+        line(f"  - {ref.code} {ref.name} (not in the file; removed only with --prune)")
+    for kept in result.kept:
+        line(f"  = {kept.code} {kept.name}: not in the file, kept: it {kept.reason}")
 
 
 def print_import_report(result: ImportResult) -> None:

@@ -20,6 +20,7 @@ from tracker.cli.output import console, print_json
 
 if TYPE_CHECKING:
     from tracker.history import HistoryItem
+    from tracker.importing.csv_import import CsvImportResult
     from tracker.models import ProgressRecord
     from tracker.report import Report
 
@@ -502,14 +503,24 @@ def import_csv_command(
         bool, typer.Option("--dry-run", help="Check every row and show what would change; write nothing.")
     ] = False,
     fmt: TextOrJson = "text",
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune",
+            help="Remove projects of the plan(s) the file covers that it does not list (never those with records).",
+        ),
+    ] = False,
 ) -> None:
-    """Update projects by code and add new ones from FILE: all rows checked first, one undoable operation."""
+    """Update projects by code and add new ones from FILE: all rows checked first, one undoable operation.
+
+    Nothing is removed unless --prune is given.
+    """
     from tracker.importing.csv_import import CsvImportError, import_csv
 
     _check_format(fmt, ("text", "json"))
     st = state(ctx)
     try:
-        result = import_csv(st.engine(), file, actor=st.actor(), dry_run=dry_run)
+        result = import_csv(st.engine(), file, actor=st.actor(), dry_run=dry_run, prune=prune)
     except CsvImportError as exc:
         for error in exc.errors:
             typer.echo(str(error), err=True)
@@ -528,6 +539,8 @@ def import_csv_command(
                 "unchanged": result.unchanged,
                 "operation_id": result.operation_id,
                 "dry_run": result.dry_run,
+                "removed": [p.__dict__ for p in result.removed],
+                "kept": [k.__dict__ for k in result.kept],
             }
         )
         return
@@ -535,9 +548,21 @@ def import_csv_command(
     typer.echo(
         f"{prefix} {file} ({result.encoding}, {result.rows} rows): created {len(result.created)}, "
         f"updated {len(result.updated)}, unchanged {result.unchanged}"
+        + (f", removed {len(result.removed)}" if prune else "")
         + (f" (operation {result.operation_id})" if result.operation_id else "")
     )
     for code in result.created:
         typer.echo(f"  + {code}")
     for code, diff in result.updated.items():
         typer.echo(f"  ~ {code}: " + ", ".join(f"{k}: {_short(o)} → {_short(n)}" for k, (o, n) in diff.items()))
+    _print_pruned(result)
+
+
+def _print_pruned(result: CsvImportResult) -> None:
+    """The projects ``--prune`` removed (or would remove) and those it kept; names are data, controls shown."""
+    from tracker.safe_text import visible
+
+    for ref in result.removed:
+        typer.echo(visible(f"  - {ref.code} {ref.name}", single_line=True))
+    for kept in result.kept:
+        typer.echo(visible(f"  = {kept.code} {kept.name}: not in the file, kept: it {kept.reason}", single_line=True))

@@ -20,7 +20,9 @@ The file is what ``tracker export --format csv`` writes (or Excel saved after so
 - text cells neutralised against formula injection (``'=…``) are read back as written.
 
 Every row is checked before anything is written; if any is bad nothing is written and every error
-is reported as ``file:line:column: message``. A good file is applied in one transaction as one
+is reported as ``file:line:column: message`` (a cell with control characters or over-long text is
+one). Nothing is removed unless asked: with ``prune``, projects of the plan(s) the file covers that it
+does not list are removed, except those with progress records or annual plans (kept and reported). A good file is applied in one transaction as one
 audited operation (``tracker undo`` reverses the whole import). Rows equal to the database change
 nothing, so ``export`` → ``import-csv`` → ``export`` is lossless and the middle step is a no-op.
 """
@@ -38,16 +40,18 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from tracker import audit
+from tracker.bounds import BoundsError, check_text
 from tracker.concurrency import claim
 from tracker.db import transaction
 from tracker.editing import EditError, validate
 from tracker.errors import RefusedError
 from tracker.excel import unneutralise
 from tracker.export import EXPORT_KEYS
+from tracker.importing.load import Kept, ProjectRef, keep_reason
 from tracker.models import Category, Plan, ProgressRecord, Project, Status
 
 ENCODINGS = ("utf-8-sig", "gb18030")
-CODE_RE = re.compile(r"^(?P<category>\d+)-(?P<number>\d+)$")
+CODE_RE = re.compile(r"^(?P<category>[0-9]{1,2})-(?P<number>[0-9]{1,4})$")
 
 EDIT_FIELDS: dict[str, str] = {
     "name": "name",
@@ -71,6 +75,8 @@ DERIVED_FROM_TEXT = {
     "finish_month": "finish_text",
 }
 COMPUTED = frozenset({"social_capital", "invested_to_date", "progress_pct", "last_report_month"})
+MULTILINE_COLUMNS = frozenset({"content", "note"})
+"""Columns whose cells may hold line breaks and tabs; in every other cell they are refused."""
 REQUIRED_FOR_NEW = ("name", "category", "start_text", "finish_text", "total_investment", "planned_investment")
 
 
@@ -103,6 +109,10 @@ class CsvImportResult:
     unchanged: int = 0
     operation_id: int | None = None
     dry_run: bool = False
+    removed: list[ProjectRef] = field(default_factory=list)
+    """With ``prune``: projects of the covered plans the file does not list (removed, or would be)."""
+    kept: list[Kept] = field(default_factory=list)
+    """With ``prune``: projects the file does not list that stay because records hang on them."""
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
@@ -178,9 +188,31 @@ def read_rows(text: str, path: str) -> tuple[list[str], list[_Row], list[CsvErro
                 )
             )
             continue
-        cells = {name: unneutralise(fields[i - 1]) for name, i in columns.items()}
+        cells = {name: unneutralise(_layout(fields[i - 1], name)) for name, i in columns.items()}
+        cell_errors = [
+            CsvError(path, start, columns[name], message)
+            for name, text in cells.items()
+            if (message := _bad_text(text, name))
+        ]
+        if cell_errors:
+            errors.extend(cell_errors)
+            continue
         rows.append(_Row(start, cells, columns))
     return header, rows, errors
+
+
+def _layout(text: str, column: str) -> str:
+    """A line break saved by Excel on Windows (CR LF) inside a multi-line cell is a line feed."""
+    return text.replace("\r\n", "\n") if column in MULTILINE_COLUMNS else text
+
+
+def _bad_text(text: str, column: str) -> str | None:
+    """Why ``text`` may not be stored in ``column`` (control characters, over-long), or None."""
+    try:
+        check_text(text, column, multiline=column in MULTILINE_COLUMNS)
+    except BoundsError as exc:
+        return str(exc)
+    return None
 
 
 class _Checker:
@@ -223,6 +255,7 @@ class _Checker:
             except EditError as exc:
                 message = str(exc).split(": ", 1)[-1]
                 self.error(row, column, message)
+                continue
         self._check_derived(row, values)
         plan = self._plan(row, project)
         category = self._category(row, project, plan, code)
@@ -372,8 +405,33 @@ def plan_import(session: Session, text: str, path: str) -> tuple[int, list[_Plan
     return len(rows), planned
 
 
-def import_csv(engine: Engine, path: Path, *, actor: str = "", dry_run: bool = False) -> CsvImportResult:
-    """Check then apply ``path`` in one transaction (nothing is written on any error or a dry run)."""
+def _prune(session: Session, planned: list[_Planned], listed: set[str], result: CsvImportResult) -> list[Project]:
+    """The projects ``prune`` removes: those of the plans the file covers that it does not list, less
+    those with progress records or annual plans (reported as kept)."""
+    plan_ids = {item.project.plan_id if item.project is not None else item.values["plan_id"] for item in planned}
+    if not plan_ids:
+        return []
+    removable: list[Project] = []
+    candidates = session.exec(select(Project).where(Project.plan_id.in_(plan_ids)).order_by(Project.id))  # type: ignore[attr-defined]
+    for project in candidates:
+        if project.code in listed:
+            continue
+        reason = keep_reason(session, project)
+        if reason is not None:
+            result.kept.append(Kept(project.code, project.name, reason))
+            continue
+        removable.append(project)
+        result.removed.append(ProjectRef(project.code, project.name))
+    return removable
+
+
+def import_csv(
+    engine: Engine, path: Path, *, actor: str = "", dry_run: bool = False, prune: bool = False
+) -> CsvImportResult:
+    """Check then apply ``path`` in one transaction (nothing is written on any error or a dry run).
+
+    Without ``prune`` nothing is ever removed: a file listing some projects updates those only.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -394,10 +452,16 @@ def import_csv(engine: Engine, path: Path, *, actor: str = "", dry_run: bool = F
                 changes.append((item, diff))
             else:
                 result.unchanged += 1
-        if dry_run or not changes:
+        removable = _prune(session, planned, {item.code for item in planned}, result) if prune else []
+        if dry_run or not (changes or removable):
             return result
         summary = f"import-csv {path.name}: {len(result.created)} created, {len(result.updated)} updated"
+        if removable:
+            summary += f", {len(removable)} removed"
         op = audit.begin(session, "import-csv", summary, actor)
+        for project in removable:
+            audit.log_delete(session, op, project, project.code)
+            session.delete(project)
         for item, diff in changes:
             if item.project is None:
                 project = Project(code=item.code, **item.values)
