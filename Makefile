@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench data clean system-deps
+.PHONY: run test test-slow bench data clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ system-deps:  ## Debian packages the tests need (LibreOffice, PostgreSQL), insta
 
 test: $(STAMP) system-deps  ## the whole test suite
 	$(PY) -m pytest -q
+
+test-slow: $(STAMP) system-deps  ## the suite with thousands of examples per property test (minutes longer)
+	$(PY) -m pytest -q --hypothesis-profile=slow
 
 bench: $(STAMP)  ## the benchmarks whose figures are in the README
 	$(PY) bench/check_startup.py

@@ -6,6 +6,7 @@ copy, so tests are independent and the suite stays fast.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,7 +23,10 @@ from tracker.paths import bundled_plan, data_dir
 CliRun = Callable[..., Result]
 
 settings.register_profile("slow", max_examples=5_000, deadline=None)
-"""``pytest --hypothesis-profile=slow``: property tests run thousands of examples instead of hundreds."""
+"""``make test-slow`` (``pytest --hypothesis-profile=slow``, or ``HYPOTHESIS_PROFILE=slow``): property tests
+run thousands of examples instead of hundreds."""
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 
 @pytest.fixture(scope="session")

@@ -4,14 +4,13 @@ of the CSV export is refused with an error that names where, or imports without 
 Every example is checked against the real data: the bundled plan (annex lines 862–2918, 87 projects)
 and ``tracker export --format csv`` of it. Nothing but :class:`PlanFormatError` / :class:`CsvImportError`
 may be raised. By default each property runs 150 / 100 examples (well under 30 s together);
-``HYPOTHESIS_PROFILE=slow`` runs 3000 / 1500.
+the slow profile (``make test-slow``) runs 3000 / 1500.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import shutil
 import tempfile
@@ -32,7 +31,8 @@ from tracker.importing.load import load_plan
 from tracker.importing.plan_text import PlanFormatError, parse_plan_text
 from tracker.models import Operation, Project
 
-SLOW = os.environ.get("HYPOTHESIS_PROFILE") == "slow"
+SLOW = settings.default.max_examples >= 1_000
+"""The slow profile (tests/conftest.py) is loaded: ``make test-slow``."""
 PLAN_EXAMPLES = 3000 if SLOW else 150
 CSV_EXAMPLES = 1500 if SLOW else 100
 
