@@ -6,6 +6,7 @@ copy, so tests are independent and the suite stays fast.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -60,17 +61,37 @@ def engine(db_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    """A private PostgreSQL server holding the freshly imported plan, one per test module.
+PG_TEMPLATE = "tracker_template"
+"""The PostgreSQL database the plan is imported into once per session; every test copies it."""
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A private PostgreSQL server for the session, with the freshly imported plan in :data:`PG_TEMPLATE`.
 
     Fails (never skips) when PostgreSQL is missing: ``make test`` installs it.
     """
-    from tests.pgserver import postgres_server
+    from tests.pgserver import create_database, postgres_server
 
     with postgres_server() as url:
-        init_database(url).engine.dispose()
+        template = create_database(url, PG_TEMPLATE)
+        init_database(template).engine.dispose()
         yield url
+
+
+_pg_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A PostgreSQL database of this test's own, a copy of the imported plan (87 projects, no progress),
+    dropped afterwards: like ``db_path`` for SQLite, so no test depends on another or on their order."""
+    from tests.pgserver import create_database, drop_database
+
+    name = f"t{next(_pg_numbers)}"
+    url = create_database(pg_server, name, PG_TEMPLATE)
+    yield url
+    drop_database(pg_server, name)
 
 
 @pytest.fixture
