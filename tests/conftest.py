@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,22 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("TRACKER_DB", "TRACKER_CONFIG"):
         monkeypatch.delenv(name, raising=False)
     return folder
+
+
+PINNED_AS_OF = date(2023, 7, 31)
+"""The date CLI tests that record or judge progress run at: after every month they record (2022-11 to
+2023-07), so they give the same result on any day the suite runs."""
+
+
+@pytest.fixture
+def pinned_as_of(workdir: Path) -> date:
+    """Pin the CLI's as-of date with ``general.as_of`` in the working folder's tracker.toml.
+
+    Without it ``progress`` refuses months after *today*, and ``warnings``, ``rollup``, ``check`` and
+    ``+tags`` judge at today: a test calling them without ``--as-of`` would pass or fail by the calendar.
+    """
+    (workdir / "tracker.toml").write_text(f'[general]\nas_of = "{PINNED_AS_OF.isoformat()}"\n', encoding="utf-8")
+    return PINNED_AS_OF
 
 
 def run_main(argv: list[str], input: str | None = None) -> Result:
