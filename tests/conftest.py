@@ -117,6 +117,12 @@ def pinned_as_of(workdir: Path) -> date:
 
     Without it ``progress`` refuses months after *today*, and ``warnings``, ``rollup``, ``check`` and
     ``+tags`` judge at today: a test calling them without ``--as-of`` would pass or fail by the calendar.
+    To see that no test does, run the suite with the clock moved (``apt-get install faketime``)::
+
+        LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 FAKETIME="@2022-01-01 00:00:00" \
+            .venv/bin/python -m pytest -q
+
+    (and again at 2031-01-01): the results must be the same as today's.
     """
     (workdir / "tracker.toml").write_text(f'[general]\nas_of = "{PINNED_AS_OF.isoformat()}"\n', encoding="utf-8")
     return PINNED_AS_OF

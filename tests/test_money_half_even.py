@@ -6,7 +6,7 @@ has at most 2 + 2 + 2 = 6 decimals of 万元, which is a whole number of fen (1 
 eight shares of the annex bear this out (lines 1296/1300, 1332/1336, 1398/1402, 1486/1490, 1508/1512,
 2602/2606, 2624/2628, 2646/2650): 2-9 5409.88 × 9.24% = 499.872912 exactly.
 
-A total known to the yuan is finer than two decimals of 万元: 2-9's total corrected to 54,098,837.50 元
+A total known more finely than two decimals of 万元 (100 元) can: 2-9's total corrected to 54,098,837.50 元
 is 5409.88375 万元 (a whole number of fen, so the database holds it exactly). With 2-9's published
 share of 9.24%:
 
