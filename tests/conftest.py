@@ -6,9 +6,11 @@ copy, so tests are independent and the suite stays fast.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -68,17 +70,37 @@ def engine(db_url: str) -> Iterator[Engine]:
     eng.dispose()
 
 
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    """A private PostgreSQL server holding the freshly imported plan, one per test module.
+PG_TEMPLATE = "tracker_template"
+"""The PostgreSQL database the plan is imported into once per session; every test copies it."""
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A private PostgreSQL server for the session, with the freshly imported plan in :data:`PG_TEMPLATE`.
 
     Fails (never skips) when PostgreSQL is missing: ``make test`` installs it.
     """
-    from tests.pgserver import postgres_server
+    from tests.pgserver import create_database, postgres_server
 
     with postgres_server() as url:
-        init_database(url).engine.dispose()
+        template = create_database(url, PG_TEMPLATE)
+        init_database(template).engine.dispose()
         yield url
+
+
+_pg_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A PostgreSQL database of this test's own, a copy of the imported plan (87 projects, no progress),
+    dropped afterwards: like ``db_path`` for SQLite, so no test depends on another or on their order."""
+    from tests.pgserver import create_database, drop_database
+
+    name = f"t{next(_pg_numbers)}"
+    url = create_database(pg_server, name, PG_TEMPLATE)
+    yield url
+    drop_database(pg_server, name)
 
 
 @pytest.fixture
@@ -90,6 +112,28 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("TRACKER_DB", "TRACKER_CONFIG"):
         monkeypatch.delenv(name, raising=False)
     return folder
+
+
+PINNED_AS_OF = date(2023, 7, 31)
+"""The date CLI tests that record or judge progress run at: after every month they record (2022-11 to
+2023-07), so they give the same result on any day the suite runs."""
+
+
+@pytest.fixture
+def pinned_as_of(workdir: Path) -> date:
+    """Pin the CLI's as-of date with ``general.as_of`` in the working folder's tracker.toml.
+
+    Without it ``progress`` refuses months after *today*, and ``warnings``, ``rollup``, ``check`` and
+    ``+tags`` judge at today: a test calling them without ``--as-of`` would pass or fail by the calendar.
+    To see that no test does, run the suite with the clock moved (``apt-get install faketime``)::
+
+        LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 FAKETIME="@2022-01-01 00:00:00" \
+            .venv/bin/python -m pytest -q
+
+    (and again at 2031-01-01): the results must be the same as today's.
+    """
+    (workdir / "tracker.toml").write_text(f'[general]\nas_of = "{PINNED_AS_OF.isoformat()}"\n', encoding="utf-8")
+    return PINNED_AS_OF
 
 
 def run_main(argv: list[str], input: str | None = None) -> Result:

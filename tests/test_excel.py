@@ -220,20 +220,29 @@ def test_export_xlsx(cli: CliRun, tmp_path: Path) -> None:
 
 
 def test_headless_csv_commands_import_no_spreadsheet_or_tui_library(db_path: Path, tmp_path: Path) -> None:
+    """``export`` and ``report`` to CSV succeed (exit 0, checked, not swallowed) without loading xlsx or TUI code."""
+    export_argv = ["--db", str(db_path), "export", "--format", "csv", "--output", str(tmp_path / "x.csv")]
+    report_argv = ["--db", str(db_path), "report", "--month", "2023-06", "--output", str(tmp_path / "r.csv")]
     code = (
         "import sys\n"
         "from tracker.cli import main\n"
-        "try:\n"
-        f"    main(['--db', {str(db_path)!r}, 'export', '--format', 'csv', '--output', {str(tmp_path / 'x.csv')!r}])\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "try:\n"
-        f"    main(['--db', {str(db_path)!r}, 'report', '--month', '2023-06',"
-        f" '--output', {str(tmp_path / 'r.csv')!r}])\n"
-        "except SystemExit:\n"
-        "    pass\n"
+        "codes = []\n"
+        f"for argv in ({export_argv!r}, {report_argv!r}):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "        codes.append('returned')\n"
+        "    except SystemExit as exc:\n"
+        "        codes.append(exc.code)\n"
+        "print(codes)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('xlsxwriter', 'openpyxl', 'textual')))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
-    assert result.stdout.strip() == "[]"
-    assert (tmp_path / "x.csv").exists() and (tmp_path / "r.csv").exists()
+    assert result.stdout.splitlines() == ["[0, 0]", "[]"], result.stderr
+    exported = {
+        r["code"]: r for r in csv.DictReader(io.StringIO((tmp_path / "x.csv").read_text("utf-8-sig"), newline=""))
+    }
+    assert len(exported) == 87
+    assert (exported["2-9"]["total_investment"], exported["2-9"]["social_capital"]) == ("5409.88", "499.872912")
+    report = list(csv.reader(io.StringIO((tmp_path / "r.csv").read_text("utf-8-sig"), newline="")))
+    assert len(report) == 1 + 87 + 1  # the header, every project, the totals
+    assert report[-1][2:9] == ["合计（87个项目）", "", "", "", "", "488707.12", "475403.12"]  # hand sums of annex 1

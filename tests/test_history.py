@@ -241,6 +241,7 @@ def test_dry_run_changes_nothing(engine: Engine) -> None:
 # ---------------------------------------------------------------------------- CLI
 
 
+@pytest.mark.usefixtures("pinned_as_of")  # records progress: not after the as-of date
 def test_cli_history_and_undo(cli: CliRun) -> None:
     assert cli("progress", "2-9", "--month", "2023-06", "--status", "在建", "--invested", "120").exit_code == 0
     text = cli("history", "2-9")

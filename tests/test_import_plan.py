@@ -155,9 +155,13 @@ def test_multi_line_nature_and_owners(engine: Engine) -> None:
     p = _project(engine, "3-7")  # lines 2378–2384: two owners, content on two lines
     assert p.owner == "湘潭高新区、双马街道办事处"
     assert p.content.splitlines() == [
-        "1.对新塘里社区新移交社区用房进行装修改造。",
-        p.content.splitlines()[1],
-    ] and p.content.splitlines()[1].startswith("2.马家河片区邻里中心")
+        "1.对新塘里社区新移交社区用房进行装修改造。",  # line 2382
+        (  # line 2384, copied whole
+            "2.马家河片区邻里中心(老旧小区外配套的项目)涉及小区3个,建设任务284户。补齐小区公共服务、基础设施短板。"
+            "建设内容:新建邻里中心4000平米,包括老年日间照料、育儿托管中心、便民中心等公共服务设施,完善区域供排水、"
+            "照明、无障碍、垃圾中转等公共基础设施,新增停车位100个及配套的标识标线。"
+        ),
+    ]
 
 
 def test_owners_separated_by_spaces_and_stray_space(engine: Engine) -> None:

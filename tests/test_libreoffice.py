@@ -18,6 +18,7 @@ import csv
 import io
 import shutil
 import subprocess
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -70,8 +71,9 @@ def convert(
 
 
 @pytest.fixture
-def written(cli: CliRun, tmp_path: Path) -> dict[str, Path]:
-    """The files tracker writes for Excel: the export and the June report, as CSV and xlsx."""
+def written(cli: CliRun, tmp_path: Path, pinned_as_of: date) -> dict[str, Path]:
+    """The files tracker writes for Excel: the export and the June report, as CSV and xlsx (the June
+    progress is recorded at a pinned as-of date, not today)."""
     for args in (
         ("2-9", "--month", "2023-06", "--status", "在建", "--invested", "1234.57", "--problems", "=1+1"),
         ("2-18", "--month", "2023-06", "--status", "在建", "--invested", "0.01"),

@@ -1,7 +1,9 @@
 """The same program on PostgreSQL, chosen by a database URL: import, exact sums, export, edits.
 
 Runs against a private server started for the session (tests/pgserver.py); it fails rather than
-skips when PostgreSQL is missing, because a skipped test is not a passed one.
+skips when PostgreSQL is missing, because a skipped test is not a passed one. Each test has a database
+of its own (``pg_url`` copies the imported plan), so the edit below cannot leak into the export
+comparison whatever order the tests run in.
 """
 
 from __future__ import annotations

@@ -193,6 +193,7 @@ def test_money_is_never_a_float(engine: Engine) -> None:
 # ---------------------------------------------------------------------------- CLI
 
 
+@pytest.mark.usefixtures("pinned_as_of")  # records progress: not after the as-of date
 def test_cli_progress_records_and_lists(cli: CliRun) -> None:
     result = cli(
         "progress",
@@ -232,6 +233,7 @@ def test_cli_progress_records_and_lists(cli: CliRun) -> None:
     assert text.exit_code == 0 and "1,233.57" in text.stdout and "主体封顶" in text.stdout
 
 
+@pytest.mark.usefixtures("pinned_as_of")  # records progress: not after the as-of date
 def test_cli_progress_refusals_exit_1(cli: CliRun) -> None:
     bad = cli("progress", "2-9", "--month", "2023/06", "--invested", "1")
     assert bad.exit_code == 1 and "month" in bad.stderr
@@ -243,6 +245,7 @@ def test_cli_progress_refusals_exit_1(cli: CliRun) -> None:
     assert future.exit_code == 1 and "after the as-of date" in future.stderr
 
 
+@pytest.mark.usefixtures("pinned_as_of")  # records progress: not after the as-of date
 def test_export_and_list_json_gain_progress_keys(cli: CliRun) -> None:
     assert cli("progress", "2-8", "--month", "2023-04", "--status", "在建", "--invested", "1000").exit_code == 0
     assert cli("progress", "2-8", "--month", "2023-06", "--invested", "730.11").exit_code == 0

@@ -216,6 +216,7 @@ def _progress_via_cli(cli: CliRun) -> None:
     assert cli("annual-plan", "1-1", "2023", "600").exit_code == 0
 
 
+@pytest.mark.usefixtures("pinned_as_of")  # records progress: not after the as-of date
 def test_cli_report_csv_zh(cli: CliRun, tmp_path: Path) -> None:
     _progress_via_cli(cli)
     out = tmp_path / "report.csv"
@@ -248,6 +249,7 @@ def test_cli_report_csv_zh(cli: CliRun, tmp_path: Path) -> None:
     assert rows[-2][ZH_HEADER.index("项目名称")] == "小计（8个项目）"
 
 
+@pytest.mark.usefixtures("pinned_as_of")  # records progress: not after the as-of date
 def test_cli_report_stdout_en_and_no_bom(cli: CliRun, tmp_path: Path) -> None:
     _progress_via_cli(cli)
     result = cli("report", "--month", "2023-06", "--headers", "en", "code=2-9")
@@ -262,6 +264,7 @@ def test_cli_report_stdout_en_and_no_bom(cli: CliRun, tmp_path: Path) -> None:
     assert out.read_bytes().startswith("序号".encode())
 
 
+@pytest.mark.usefixtures("pinned_as_of")  # records progress: not after the as-of date
 def test_cli_report_json(cli: CliRun) -> None:
     _progress_via_cli(cli)
     result = cli("report", "--month", "2023-06", "--format", "json", FILTER)
@@ -275,6 +278,7 @@ def test_cli_report_json(cli: CliRun) -> None:
     assert '"invested_month": 1234.57' in result.stdout  # an exact JSON number
 
 
+@pytest.mark.usefixtures("pinned_as_of")  # records progress: not after the as-of date
 def test_cli_report_xlsx(cli: CliRun, tmp_path: Path) -> None:
     _progress_via_cli(cli)
     out = tmp_path / "report.xlsx"

@@ -14,7 +14,8 @@ from textual.widgets import Input, Select
 from tests.tui.conftest import MakeApp, column, drive, static_text
 from tracker.db import make_engine, reading
 from tracker.editing import edit_project
-from tracker.models import ProgressRecord, Project
+from tracker.history import undoable
+from tracker.models import Operation, ProgressRecord, Project
 from tracker.tui.screens.confirm import ConfirmScreen
 from tracker.tui.screens.detail import DetailScreen
 from tracker.tui.screens.portfolio import PortfolioScreen
@@ -90,14 +91,32 @@ def test_record_a_month_then_undo_it(make_app: MakeApp, engine: Engine) -> None:
 
 
 def test_undo_can_be_declined(make_app: MakeApp, engine: Engine) -> None:
-    edit_project(engine, "1-1", {"note": "待核实"}, actor="测试员")
+    edited = edit_project(engine, "1-1", {"note": "待核实"}, actor="测试员")
+    with reading(engine) as session:
+        operations_before = len(list(session.exec(select(Operation))))
 
     async def body(pilot: Pilot[Any]) -> None:
-        await pilot.press("u", "n")
-        await pilot.pause()
+        app = pilot.app
+        generation = app.data_generation  # type: ignore[attr-defined]
+        for decline in ("n", "escape"):
+            await pilot.press("u")
+            confirm = app.screen
+            assert isinstance(confirm, ConfirmScreen)  # the question is asked: the edit of 1-1 is what would go
+            assert "1-1" in confirm.question and confirm.question.startswith("撤销：")
+            await pilot.press(decline)
+            await pilot.pause()
+            assert isinstance(app.screen, PortfolioScreen)  # back where the user was
+            assert not any(m.startswith("已撤销") for m in app.messages)  # type: ignore[attr-defined]
+            assert app.data_generation == generation  # type: ignore[attr-defined]  # nothing reloaded: nothing changed
 
     drive(make_app(), body)
-    assert state(engine, "1-1")[0].note == "待核实"
+    project, _ = state(engine, "1-1")
+    assert (project.note, project.version) == ("待核实", edited.version)
+    with reading(engine) as session:
+        operations = list(session.exec(select(Operation)))
+        still_undoable = undoable(session)
+    assert len(operations) == operations_before  # no undo operation was written
+    assert still_undoable is not None and still_undoable.id == edited.operation_id
 
 
 def test_bad_values_are_refused_under_their_fields(make_app: MakeApp, engine: Engine) -> None:
