@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from tracker.cli.app import app, fail, state
+from tracker.cli.output import echo
 
 MONEY_KEYS = frozenset({"total_investment", "planned_investment", "social_capital", "invested_to_date"})
 INT_KEYS = frozenset({"seq", "start_year", "start_month", "finish_year", "finish_month"})
@@ -59,7 +60,7 @@ def export(
             typer.echo(text, nl=False)
             return
         output.write_text(text, encoding="utf-8", newline="")
-    typer.echo(f"wrote {len(records)} projects to {output}", err=True)
+    echo(f"wrote {len(records)} projects to {output}", err=True)
 
 
 def _kind(key: str) -> Any:
