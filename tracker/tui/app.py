@@ -120,9 +120,15 @@ class TrackerApp(App[None], inherit_bindings=False):
         return translate(self.language, key, **values)
 
     def say(self, message: str, severity: str = "information") -> None:
-        """Tell the user something (a notification), and keep it in :attr:`messages`."""
+        """Tell the user something (a notification), and keep it in :attr:`messages`.
+
+        The message may carry data (a code, an error quoting a cell): it is shown as plain text,
+        never as markup, with control characters as escapes."""
+        from tracker.safe_text import visible
+
+        message = visible(message)
         self.messages.append(message)
-        self.notify(message, severity=severity)  # type: ignore[arg-type]
+        self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
 
     @cached_property
     def warning_settings(self) -> WarningSettings:

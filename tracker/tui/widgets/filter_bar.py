@@ -7,7 +7,6 @@ parses the text with :mod:`tracker.filters` — the same parser the CLI uses —
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +15,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 
+from tracker.safe_text import plain_text
 from tracker.tui.i18n import tr
 from tracker.tui.styles import tcss
 
@@ -65,7 +65,7 @@ class FilterBar(Vertical):
 
     def show_error(self, caret: str) -> None:
         """Show the parser's message (the filter and a ``^~~~`` line) under the input."""
-        self.query_one("#filter-error", Static).update(Text(caret, style="bold red"))
+        self.query_one("#filter-error", Static).update(plain_text(caret, "bold red"))
         self.add_class("-error")
 
     def clear_error(self) -> None:
