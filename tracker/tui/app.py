@@ -278,9 +278,12 @@ class TrackerApp(App[None], inherit_bindings=False):
             self.apply_filter(f"@{name}")
 
     def apply_filter(self, text: str) -> None:
-        """Set the shared filter and show it in the current view."""
+        """Set the shared filter and show it in the current view (a control character in it, say from
+        a view name in tracker.toml, as its escape: the filter bar shows exactly what is parsed)."""
+        from tracker.safe_text import visible
         from tracker.tui.screens.base import FilteredScreen
 
+        text = visible(text)
         self.filter_text = text
         screen = self.screen
         if isinstance(screen, FilteredScreen):

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 
-from tracker.safe_text import plain_text
+from tracker.safe_text import has_control, plain_text, visible
 from tracker.tui.i18n import tr
 from tracker.tui.styles import tcss
 
@@ -79,6 +79,11 @@ class FilterBar(Vertical):
     @on(Input.Changed, "#filter-input")
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
+        if has_control(event.value):
+            # Pasted or set from a view name: an Input draws its value as is, so a control character
+            # would reach the terminal. Show (and parse) its escape instead; that edit comes back here.
+            self.input.value = visible(event.value)
+            return
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(self.DEBOUNCE_SECONDS, self._apply)
