@@ -12,10 +12,10 @@ could have left them: the entry points are about to refuse control characters, w
 what keeps the output safe.
 
 Figures: 2-9 is 湘潭市雨湖区老年养护院(二期)建设项目 (data/xiangtan_plan.txt lines 1282–1302), owner
-湘潭市雨湖区民政局, category 2 老年人福利类项目, 2021–2023, total 5409.88; as of 2023-06-30 it has not
-started although its start year 2021 is 18 months past, so ``warnings`` lists it (late_start) and
-exits 1. Line 1632 is 2-24's owner cell ``湘乡市 民政局``, which the importer normalises (a space
-dropped) and therefore lists in its report.
+湘潭市雨湖区民政局, category 2 老年人福利类项目, 2021–2023, total 5409.88. The template reports 1 万元
+for it in May 2023: as of 2023-06-30 that is 0.02% of its total against a time pace of 30/36 months
+(83.33%), so ``warnings`` lists it (lagging, red) and exits 1. Line 1632 is 2-24's owner cell
+``湘乡市 民政局``, which the importer normalises (a space dropped) and therefore lists in its report.
 """
 
 from __future__ import annotations
