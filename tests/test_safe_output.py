@@ -462,3 +462,20 @@ def test_csv_export_neutralises_the_new_forms(workdir: Path, template: Path) -> 
     record = next(r for r in csv.DictReader(io.StringIO(out, newline="")) if r["code"] == CODE)
     assert (record["name"], record["owner"], record["note"]) == ("'＝1+1", "'|calc", '\'\n=HYPERLINK("http://evil")')
     assert record["total_investment"] == "5409.88"
+
+
+@pytest.mark.slow
+def test_libreoffice_keeps_quote_prefixed_xlsx_text_as_text(tmp_path: Path) -> None:
+    """A real client opens the xlsx: each formula-like text comes back as published (no apostrophe,
+    nothing evaluated), the numbers as numbers. (LibreOffice, as in tests/test_libreoffice.py.)"""
+    from tests.test_libreoffice import CSV_EXPORT_RAW, convert
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is not installed: `make test` installs libreoffice-calc-nogui"
+    values = ["=1+1", "+1", "-2", "@SUM(1)", "＝1+1", "＋1", "－5", "＠x", "|calc", "'=1"]
+    path = tmp_path / "formulas.xlsx"
+    columns = [SheetColumn("text"), SheetColumn("money", "money")]
+    write_xlsx([Sheet("s", columns, [[v, D("-5409.88")] for v in values])], path)
+    convert(soffice, (tmp_path / "profile").as_uri(), [path], CSV_EXPORT_RAW, tmp_path / "out")
+    back = list(csv.reader(io.StringIO((tmp_path / "out" / "formulas.csv").read_text(encoding="utf-8-sig"))))
+    assert back == [["text", "money"], *([v, "-5409.88"] for v in values)]
