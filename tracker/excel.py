@@ -7,10 +7,10 @@ CSV, Excel profile:
 - RFC 4180: comma separated, CRLF line ends, a field quoted only when it holds a comma, a quote or a
   line break, quotes doubled; a fixed column order (the caller's keys);
 - formula injection neutralised: a *text* cell starting with a character in :data:`TRIGGERS` — the
-  OWASP list ``=``, ``+``, ``-``, ``@``, TAB, CR, and also LF, the full-width ``＝＋－＠`` (Excel and
-  LibreOffice read them as their ASCII twins when a cell is typed) and ``|`` (DDE, ``=cmd|…``) — gets
-  a leading apostrophe (``'=1+1``) so a spreadsheet shows it as text instead of running it.
-  Numbers (Decimal, int) are never touched, so ``-5`` stays a number. A text that already starts
+  OWASP list ``=``, ``+``, ``-``, ``@``, TAB, CR, and also LF, the full-width ``＝＋－＠`` (which a
+  spreadsheet under an East Asian input method may fold to their ASCII twins) and ``|`` (DDE,
+  ``|cmd…``) — gets a leading apostrophe (``'=1+1``) so a spreadsheet shows it as text instead of
+  running it. Numbers (Decimal, int) are never touched, so ``-5`` stays a number. A text that already starts
   with an apostrophe followed by one of those characters (or another apostrophe) gets one more, so
   :func:`unneutralise` can always give back the original — the import is lossless;
 - control characters other than TAB, LF and CR (which are data inside a quoted cell) are written as
@@ -18,14 +18,14 @@ CSV, Excel profile:
   terminals (``tracker list | less``), and a spreadsheet has no use for them.
 
 xlsx: typed cells (money and percentages as numbers with number formats, counts as integers, text
-as strings that are never evaluated; a text starting with a trigger also carries Excel's
-"quote prefix" style, what typing ``'=1+1`` gives, so it stays text even when the cell is edited,
-and shows as published, without an apostrophe), a bold frozen header row, and column widths that fit Chinese
-(an East Asian wide character counts as two). xlsx numbers are IEEE doubles: an amount is written
-as a number only when its decimal digits survive the trip (≤ 15 significant digits, which every
-万元 amount below 10⁹ with ≤ 6 decimals satisfies); otherwise it is written as exact text. Numbers
-are handed to XlsxWriter as :class:`~decimal.Decimal` (it prints them with ``%.16G``), never
-through a Python float.
+as strings that are never evaluated; a text starting with a trigger also carries Excel's "quote
+prefix" style — what typing ``'=1+1`` gives — so it stays text even when the cell is edited, and
+shows as published, without an apostrophe; controls shown as in CSV), a bold frozen header row, and
+column widths that fit Chinese (an East Asian wide character counts as two). xlsx numbers are IEEE
+doubles: an amount is written as a number only when its decimal digits survive the trip (≤ 15
+significant digits, which every 万元 amount below 10⁹ with ≤ 6 decimals satisfies); otherwise it is
+written as exact text. Numbers are handed to XlsxWriter as :class:`~decimal.Decimal` (it prints them
+with ``%.16G``), never through a Python float.
 
 Headless commands import this module only when they write a spreadsheet; XlsxWriter itself is
 imported inside :func:`write_xlsx`.
@@ -49,8 +49,8 @@ BOM = "\ufeff"
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20", "|")
 """Leading characters that make a spreadsheet treat a cell as a formula: the OWASP CSV-injection list
 (``= + - @`` TAB CR), a line feed (like CR, skipped before a formula), the full-width
-``＝ ＋ － ＠`` (U+FF1D, U+FF0B, U+FF0D, U+FF20, turned into ASCII by an East Asian input method or
-Excel's own width folding) and ``|`` (a DDE call such as ``|cmd…``)."""
+``＝ ＋ － ＠`` (U+FF1D, U+FF0B, U+FF0D, U+FF20, which an East Asian input setup may fold to ASCII)
+and ``|`` (a DDE call such as ``|cmd…``)."""
 
 CellKind = Literal["text", "int", "money", "percent"]
 
