@@ -29,8 +29,15 @@ class TrackerError(Exception):
     exit_code: ClassVar[int] = EXIT_ERROR
 
     def user_message(self) -> str:
-        """The text after ``tracker: ``; subclasses with richer state may override it."""
-        return str(self).strip("'\"")
+        """The text after ``tracker: ``; subclasses with richer state may override it.
+
+        Control characters are shown as escapes (``\\x1b``): a message echoes user data (a code, a
+        cell), which the terminal must show and never obey. (The CLI boundary applies the same
+        escaping again, so an override cannot forget it.)
+        """
+        from tracker.safe_text import visible
+
+        return visible(str(self).strip("'\""))
 
 
 class RefusedError(TrackerError):

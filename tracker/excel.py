@@ -6,19 +6,26 @@ CSV, Excel profile:
   page and garbles Chinese); ``bom=False`` for scripts;
 - RFC 4180: comma separated, CRLF line ends, a field quoted only when it holds a comma, a quote or a
   line break, quotes doubled; a fixed column order (the caller's keys);
-- formula injection neutralised: a *text* cell starting with ``=``, ``+``, ``-``, ``@``, TAB or CR
-  gets a leading apostrophe (``'=1+1``) so a spreadsheet shows it as text instead of running it.
-  Numbers (Decimal, int) are never touched, so ``-5`` stays a number. A text that already starts
+- formula injection neutralised: a *text* cell starting with a character in :data:`TRIGGERS` — the
+  OWASP list ``=``, ``+``, ``-``, ``@``, TAB, CR, and also LF, the full-width ``＝＋－＠`` (which a
+  spreadsheet under an East Asian input method may fold to their ASCII twins) and ``|`` (DDE,
+  ``|cmd…``) — gets a leading apostrophe (``'=1+1``) so a spreadsheet shows it as text instead of
+  running it. Numbers (Decimal, int) are never touched, so ``-5`` stays a number. A text that already starts
   with an apostrophe followed by one of those characters (or another apostrophe) gets one more, so
-  :func:`unneutralise` can always give back the original — the import is lossless.
+  :func:`unneutralise` can always give back the original — the import is lossless;
+- control characters other than TAB, LF and CR (which are data inside a quoted cell) are written as
+  visible escapes (``\\x1b``, :func:`tracker.safe_text.visible_cell`): a CSV is also read in
+  terminals (``tracker list | less``), and a spreadsheet has no use for them.
 
 xlsx: typed cells (money and percentages as numbers with number formats, counts as integers, text
-as strings that are never evaluated), a bold frozen header row, and column widths that fit Chinese
-(an East Asian wide character counts as two). xlsx numbers are IEEE doubles: an amount is written
-as a number only when its decimal digits survive the trip (≤ 15 significant digits, which every
-万元 amount below 10⁹ with ≤ 6 decimals satisfies); otherwise it is written as exact text. Numbers
-are handed to XlsxWriter as :class:`~decimal.Decimal` (it prints them with ``%.16G``), never
-through a Python float.
+as strings that are never evaluated; a text starting with a trigger also carries Excel's "quote
+prefix" style — what typing ``'=1+1`` gives — so it stays text even when the cell is edited, and
+shows as published, without an apostrophe; controls shown as in CSV), a bold frozen header row, and
+column widths that fit Chinese (an East Asian wide character counts as two). xlsx numbers are IEEE
+doubles: an amount is written as a number only when its decimal digits survive the trip (≤ 15
+significant digits, which every 万元 amount below 10⁹ with ≤ 6 decimals satisfies); otherwise it is
+written as exact text. Numbers are handed to XlsxWriter as :class:`~decimal.Decimal` (it prints them
+with ``%.16G``), never through a Python float.
 
 Headless commands import this module only when they write a spreadsheet; XlsxWriter itself is
 imported inside :func:`write_xlsx`.
@@ -36,10 +43,14 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal, TextIO
 
 from tracker.money import fmt_wan, normalise
+from tracker.safe_text import visible_cell
 
 BOM = "\ufeff"
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-"""Leading characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection)."""
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20", "|")
+"""Leading characters that make a spreadsheet treat a cell as a formula: the OWASP CSV-injection list
+(``= + - @`` TAB CR), a line feed (like CR, skipped before a formula), the full-width
+``＝ ＋ － ＠`` (U+FF1D, U+FF0B, U+FF0D, U+FF20, which an East Asian input setup may fold to ASCII)
+and ``|`` (a DDE call such as ``|cmd…``)."""
 
 CellKind = Literal["text", "int", "money", "percent"]
 
@@ -52,11 +63,16 @@ MIN_WIDTH = 4
 MAX_SIGNIFICANT_DIGITS = 15
 
 
+def is_formula_like(text: str) -> bool:
+    """Whether a spreadsheet could take ``text`` for a formula (it starts with a trigger)."""
+    return bool(text) and text[0] in TRIGGERS
+
+
 def neutralise(value: Any) -> Any:
     """A text cell made safe for a spreadsheet (leading apostrophe); anything else unchanged."""
     if not isinstance(value, str) or not value:
         return value
-    if value[0] in TRIGGERS or (value[0] == "'" and len(value) > 1 and value[1] in (*TRIGGERS, "'")):
+    if is_formula_like(value) or (value[0] == "'" and len(value) > 1 and value[1] in (*TRIGGERS, "'")):
         return "'" + value
     return value
 
@@ -69,7 +85,8 @@ def unneutralise(text: str) -> str:
 
 
 def cell_text(value: Any) -> str:
-    """A value as CSV text: money exact (no exponent, no float), None empty, text neutralised."""
+    """A value as CSV text: money exact (no exponent, no float), None empty, text with its controls
+    shown (TAB, LF, CR kept) and then neutralised."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -78,7 +95,7 @@ def cell_text(value: Any) -> str:
         return fmt_wan(value)
     if isinstance(value, int):
         return str(value)
-    return str(neutralise(str(value)))
+    return str(neutralise(visible_cell(value)))
 
 
 def write_csv_rows(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True) -> None:
@@ -194,6 +211,7 @@ class _Formats:
         for bold in (False, True):
             base = {"bold": bold, "valign": "top"}
             self._cells[("text", bold)] = workbook.add_format(base)
+            self._cells[("quoted", bold)] = workbook.add_format(base | {"quote_prefix": True})
             self._cells[("int", bold)] = workbook.add_format(base | {"num_format": INT_FORMAT})
             self._cells[("money", bold)] = workbook.add_format(base | {"num_format": MONEY_FORMAT})
             self._cells[("percent", bold)] = workbook.add_format(base | {"num_format": PERCENT_FORMAT})
@@ -211,14 +229,17 @@ def _write_sheet(workbook: Any, fmt: _Formats, sheet: Sheet) -> None:
         r = 1 + i
         bold = i in sheet.bold_rows
         for col, (column, value) in enumerate(zip(sheet.columns, row, strict=True)):
-            _write_cell(ws, r, col, value, fmt.cell(column.kind, bold), fmt.cell("text", bold))
+            _write_cell(
+                ws, r, col, value, fmt.cell(column.kind, bold), fmt.cell("text", bold), fmt.cell("quoted", bold)
+            )
     for col, width in enumerate(column_widths(sheet)):
         ws.set_column(col, col, width)
     if sheet.rows:
         ws.autofilter(0, 0, len(sheet.rows), len(sheet.columns) - 1)
 
 
-def _write_cell(ws: Any, row: int, col: int, value: Any, typed: Any, text: Any) -> None:
+def _write_cell(ws: Any, row: int, col: int, value: Any, typed: Any, text: Any, quoted: Any) -> None:
+    """One cell: numbers typed, text as a string (controls shown; quote-prefixed when formula-like)."""
     if value is None:
         ws.write_blank(row, col, None, typed)
     elif isinstance(value, bool):
@@ -227,8 +248,10 @@ def _write_cell(ws: Any, row: int, col: int, value: Any, typed: Any, text: Any) 
         if exact_number(value):
             ws.write_number(row, col, normalise(value), typed)
         else:
-            ws.write_string(row, col, fmt_wan(value), text)
+            shown = fmt_wan(value)
+            ws.write_string(row, col, shown, quoted if is_formula_like(shown) else text)
     elif isinstance(value, int):
         ws.write_number(row, col, Decimal(value), typed)
     else:
-        ws.write_string(row, col, str(value), text)
+        shown = visible_cell(value)
+        ws.write_string(row, col, shown, quoted if is_formula_like(shown) else text)

@@ -62,7 +62,14 @@ def dumps_json(data: Any, indent: int | None = 2) -> str:
 
     The standard encoder can only write floats, so each Decimal is first replaced by a string
     token carrying a per-call nonce, and the quoted tokens are then swapped for the digits.
+
+    Control characters never appear raw: the encoder escapes C0 (``\\u001b``) and
+    :func:`tracker.safe_text.json_escaped` does the same for DEL, C1 and the bidi controls it leaves,
+    so ``tracker list --format json`` on a terminal cannot drive it, and a reader gets every
+    character back unchanged.
     """
+    from tracker.safe_text import json_escaped
+
     nonce = uuid.uuid4().hex
 
     def mark(value: Any) -> Any:
@@ -74,7 +81,7 @@ def dumps_json(data: Any, indent: int | None = 2) -> str:
             return [mark(v) for v in value]
         return value
 
-    text = json.dumps(mark(data), ensure_ascii=False, indent=indent)
+    text = json_escaped(json.dumps(mark(data), ensure_ascii=False, indent=indent))
     return re.sub(f'"{nonce}(-?[0-9.]+)"', r"\1", text)
 
 

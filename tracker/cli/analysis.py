@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tracker.cli.app import EXIT_FINDINGS, app, fail, state
-from tracker.cli.output import console, print_json
+from tracker.cli.output import console, echo, print_json
 from tracker.cli.query import FILTER_COMMAND, FilterWords, choose_format, compile_filter, status_label
 
 if TYPE_CHECKING:
@@ -77,9 +77,11 @@ def rollup_csv(rows: list[RollupRow], dims: list[str]) -> str:
 
 
 def print_rollup(rows: list[RollupRow], dims: list[str], rule: str) -> None:
+    """The rollup as a table; group labels are data (an owner, a district) and go in as ``Text``."""
     from rich.table import Table
 
     from tracker.money import fmt_wan_grouped
+    from tracker.safe_text import plain_text
 
     with_progress = any(r.invested for r in rows)
     caption = "万元; social capital = total × share"
@@ -94,7 +96,7 @@ def print_rollup(rows: list[RollupRow], dims: list[str], rule: str) -> None:
         if row.path and dims[len(row.path) - 1] == "status":
             label = f"{status_label(label)} {label}"
         cells = [
-            "  " * max(0, row.level - 1) + label,
+            plain_text("  " * max(0, row.level - 1) + label),
             str(row.count),
             fmt_wan_grouped(row.total),
             fmt_wan_grouped(row.planned),
@@ -145,9 +147,11 @@ def warnings_command(
 
 
 def print_warnings(items: list[WarningItem], as_of: str) -> None:
+    """The warnings as a table; code, name and reason are ``Text`` (never markup, controls shown)."""
     from rich.table import Table
     from rich.text import Text
 
+    from tracker.safe_text import plain_text
     from tracker.warnings import SEVERITY_ORDER
 
     red = sum(1 for i in items if i.severity == "red")
@@ -163,7 +167,7 @@ def print_warnings(items: list[WarningItem], as_of: str) -> None:
     for _, item in ordered:
         table.add_row(
             Text(item.severity, style="bold red" if item.severity == "red" else "yellow"),
-            item.rule, item.code, item.name, item.message,
+            *(plain_text(cell) for cell in (item.rule, item.code, item.name, item.message)),
         )
     console().print(table)
 
@@ -192,7 +196,7 @@ def view_save(
         config = save(st.config, name, text)
     except (ViewError, ConfigError) as exc:
         fail(str(exc))
-    typer.echo(f"saved view @{name} = {config.views[name]!r} in {config.path}")
+    echo(f"saved view @{name} = {config.views[name]!r} in {config.path}")
 
 
 @view_app.command("list")
@@ -206,7 +210,7 @@ def view_list(
         print_json(views)
     elif fmt == "text":
         for name, text in views.items():
-            typer.echo(f"@{name}\t{text}")
+            echo(f"@{name}\t{text}")
     else:
         fail(f"--format must be text or json, not {fmt!r}")
 
@@ -224,7 +228,7 @@ def view_delete(
         config = delete(st.config, name.lstrip("@"))
     except (ViewError, ConfigError) as exc:
         fail(str(exc))
-    typer.echo(f"deleted view @{name.lstrip('@')} from {config.path}")
+    echo(f"deleted view @{name.lstrip('@')} from {config.path}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -254,15 +258,15 @@ def config_get(
     if key is None:
         for section, values in config.data.items():
             for name, value in values.items():
-                typer.echo(f"{section}.{name} = {_show(value)}")
+                echo(f"{section}.{name} = {_show(value)}")
         return
     section, _, name = key.partition(".")
     if not name and section in config.data:
         for sub, value in config.data[section].items():
-            typer.echo(f"{section}.{sub} = {_show(value)}")
+            echo(f"{section}.{sub} = {_show(value)}")
         return
     try:
-        typer.echo(_show(config.get(key)))
+        echo(_show(config.get(key)))
     except ConfigError as exc:
         fail(str(exc))
 
@@ -286,4 +290,4 @@ def config_set(
             config = update(st.config, key, coerce(key, value))
     except (ConfigError, ViewError) as exc:
         fail(str(exc))
-    typer.echo(f"{key} = {_show(config.get(key))} in {config.path}")
+    echo(f"{key} = {_show(config.get(key))} in {config.path}")

@@ -102,8 +102,11 @@ class State:
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
-    """Print ``tracker: message`` to stderr and exit with ``code``."""
-    typer.echo(f"tracker: {message}", err=True)
+    """Print ``tracker: message`` to stderr and exit with ``code``; controls in it (echoed user data)
+    are shown as escapes, never sent to the terminal."""
+    from tracker.safe_text import visible
+
+    typer.echo(f"tracker: {visible(message)}", err=True)
     raise typer.Exit(code)
 
 
@@ -190,7 +193,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     except SystemExit:
         raise
     except TrackerError as exc:
-        typer.echo(f"tracker: {exc.user_message()}", err=True)
+        from tracker.safe_text import visible
+
+        typer.echo(f"tracker: {visible(exc.user_message())}", err=True)
         raise SystemExit(exc.exit_code) from None
     except KeyboardInterrupt:
         typer.echo("tracker: interrupted; nothing was changed by the unfinished step", err=True)

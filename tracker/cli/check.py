@@ -122,9 +122,8 @@ def _group(finding: Finding, several_plans: bool) -> str:
 
 def print_report(report: Report, failed: bool, strict: bool, as_of: str) -> None:
     """Findings grouped by severity, then by scope (the plan's totals, then each category in order)."""
-    from rich.markup import escape
-
     from tracker.cli.output import console
+    from tracker.safe_text import markup_safe
 
     out = console()
     c = report.checked
@@ -146,9 +145,9 @@ def print_report(report: Report, failed: bool, strict: bool, as_of: str) -> None
             group = _group(finding, several_plans)
             if group != heading:
                 heading = group
-                out.print(f"  [bold]{escape(group)}[/]")
+                out.print(f"  [bold]{markup_safe(group)}[/]")
             line = f" line {finding.line}" if finding.line else ""
-            out.print(f"    [{style}]{finding.rule}[/]{line}: {escape(finding.detail or finding.message)}")
+            out.print(f"    [{style}]{finding.rule}[/]{line}: {markup_safe(finding.detail or finding.message)}")
     out.print()
     verdict = "[bold red]FAILED[/]" if failed else "[bold green]OK[/]"
     tail = " (--strict: warnings fail too)" if strict else ""

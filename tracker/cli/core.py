@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from tracker.cli.app import EXIT_FINDINGS, app, fail, state
-from tracker.cli.output import console, print_json
+from tracker.cli.output import console, echo, print_json
 
 if TYPE_CHECKING:
     from tracker.importing.load import ImportResult
@@ -31,7 +31,7 @@ def default_command(ctx: typer.Context) -> None:
     except DatabaseError as exc:
         fail(str(exc))
     if result.created and result.import_result:
-        typer.echo(f"Created {st.url} from the bundled plan ({result.import_result.projects} projects).", err=True)
+        echo(f"Created {st.url} from the bundled plan ({result.import_result.projects} projects).", err=True)
     from tracker.cli import tui as tui_command
 
     tui_command.launch(ctx)
@@ -52,10 +52,10 @@ def init(
     except DatabaseError as exc:
         fail(str(exc))
     if not result.created:
-        typer.echo(f"{st.url} already holds a portfolio; nothing changed (use --force to start over).")
+        echo(f"{st.url} already holds a portfolio; nothing changed (use --force to start over).")
         return
     assert result.import_result is not None
-    typer.echo(f"Initialised {st.url}")
+    echo(f"Initialised {st.url}")
     print_import_report(result.import_result)
 
 
@@ -198,28 +198,46 @@ def print_import_changes(result: ImportResult) -> None:
 
 
 def print_import_report(result: ImportResult) -> None:
-    """The import report: counts, the cells that were normalised, the projects not placed."""
+    """The import report: counts, the cells that were normalised, the projects not placed.
+
+    Everything read from the file (plan name, codes, cells, names) is put in ``Text`` objects:
+    a ``[/]`` in a cell is shown, not parsed — the import is already committed when this prints.
+    """
     from rich.table import Table
+    from rich.text import Text
+
+    from tracker.safe_text import plain_text
 
     out = console()
     out.print(
-        f"[bold]{result.plan_name}[/]: {result.projects} projects in {result.categories} categories from {result.path}"
+        Text.assemble(
+            plain_text(result.plan_name, "bold"),
+            plain_text(f": {result.projects} projects in {result.categories} categories from {result.path}"),
+        )
     )
     out.print(
-        f"created {len(result.created)}, updated {len(result.updated)}, unchanged {result.unchanged}, "
-        f"removed {len(result.removed)}"
+        Text(
+            f"created {len(result.created)}, updated {len(result.updated)}, unchanged {result.unchanged}, "
+            f"removed {len(result.removed)}"
+        )
     )
     if result.normalisations:
         table = Table(title=f"{len(result.normalisations)} cells normalised", title_justify="left")
         for column in ("line", "code", "field", "kind", "published", "read as"):
             table.add_column(column, overflow="fold")
         for n in result.normalisations:
-            table.add_row(str(n.line), n.code, n.field, n.kind, _short(n.raw), _short(n.value))
+            cells = (str(n.line), n.code, n.field, n.kind, _short(n.raw), _short(n.value))
+            table.add_row(*(plain_text(cell) for cell in cells))
         out.print(table)
     if result.unplaced:
-        out.print(f"[yellow]{len(result.unplaced)} project(s) not placed in a district[/] (set with `tracker edit CODE district=…`):")
+        out.print(
+            Text.assemble(
+                (f"{len(result.unplaced)} project(s) not placed in a district", "yellow"),
+                " (set with `tracker edit CODE district=…`):",
+            )
+        )
         for u in result.unplaced:
-            out.print(f"  {u.code} {u.name} — owner {u.owner}: {u.reason}")
+            out.print(plain_text(f"  {u.code} {u.name} — owner {u.owner}: {u.reason}"))
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -256,16 +274,18 @@ def _lines(row: ProjectRow) -> str:
 
 
 def print_project(row: ProjectRow, data: dict[str, object]) -> None:
+    """Every field as a two-column grid; values are ``Text`` (never markup, controls shown)."""
     from rich.table import Table
 
     from tracker.money import fmt_wan
+    from tracker.safe_text import plain_text
 
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
     for key, value in data.items():
         shown = fmt_wan(value) if hasattr(value, "as_tuple") else ("" if value is None else str(value))  # type: ignore[arg-type]
-        table.add_row(key, shown)
+        table.add_row(key, plain_text(shown))
     console().print(table)
 
 
@@ -290,8 +310,8 @@ def edit(
     except (EditError, UnknownProjectError, ConcurrentEditError) as exc:
         fail(str(exc).strip("'\""), EXIT_FINDINGS)
     if not result.changed:
-        typer.echo(f"{code}: nothing to change (version {result.version})")
+        echo(f"{code}: nothing to change (version {result.version})")
         return
     for field, (old, new) in result.changed.items():
-        typer.echo(f"{code} {field}: {old} → {new}")
-    typer.echo(f"{code} is now at version {result.version}")
+        echo(f"{code} {field}: {old} → {new}")
+    echo(f"{code} is now at version {result.version}")

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from tracker.cli.app import app, fail, state
+from tracker.cli.output import echo
 
 MONEY_KEYS = frozenset({"total_investment", "planned_investment", "social_capital", "invested_to_date"})
 INT_KEYS = frozenset({"seq", "start_year", "start_month", "finish_year", "finish_month"})
@@ -63,7 +64,7 @@ def export(
             return
         with output_file(output) as out:
             out.write(text)
-    typer.echo(f"wrote {len(records)} projects to {output}", err=True)
+    echo(f"wrote {len(records)} projects to {output}", err=True)
 
 
 def _kind(key: str) -> Any:

@@ -1,4 +1,10 @@
-"""Printing for the CLI: a Rich console on a terminal, plain text on a pipe, exact JSON always."""
+"""Printing for the CLI: a Rich console on a terminal, plain text on a pipe, exact JSON always.
+
+Data is text, never markup or control codes: every value from the database or an input file reaches
+the console as a :class:`rich.text.Text` built by :func:`tracker.safe_text.plain_text` (so ``[/]``,
+``[link=…]`` or ``:emoji:`` in a name are shown as typed), and every line written with :func:`echo`
+has its control characters shown as escapes (``\\x1b``) — on a terminal and on a pipe alike.
+"""
 
 from __future__ import annotations
 
@@ -87,3 +93,15 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def echo(message: str, *, err: bool = False, nl: bool = True) -> None:
+    """A line that may carry data (a code, a summary, a path), controls shown as escapes.
+
+    Not for documents (CSV, JSON): they escape their own content, and their CR LF is layout.
+    """
+    import typer
+
+    from tracker.safe_text import visible
+
+    typer.echo(visible(message), err=err, nl=nl)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tracker.cli.app import EXIT_FINDINGS, app, fail, state
-from tracker.cli.output import console, print_json
+from tracker.cli.output import console, echo, print_json
 
 if TYPE_CHECKING:
     from tracker.history import HistoryItem
@@ -123,10 +123,10 @@ def progress(
     from tracker.money import fmt_wan
 
     if result.operation_id is None:
-        typer.echo(f"{result.code} {result.month}: nothing to change (version {result.version})")
+        echo(f"{result.code} {result.month}: nothing to change (version {result.version})")
         return
     verb = "corrected" if result.corrected else "recorded"
-    typer.echo(
+    echo(
         f"{result.code} {result.month} {verb}: {Status(result.status).zh}, {fmt_wan(result.invested)} 万元 this month, "
         f"{fmt_wan(result.invested_to_date)} 万元 to date; project is {Status(result.project_status).zh}, "
         f"version {result.version} (operation {result.operation_id})"
@@ -163,29 +163,41 @@ def _record_data(r: ProgressRecord) -> dict[str, Any]:
 
 
 def _print_records(code: str, records: list[ProgressRecord]) -> None:
+    """A project's monthly records as a table; the texts reported are ``Text`` (never markup)."""
     from decimal import Decimal
 
     from rich.table import Table
 
-    from tracker.models import Status
     from tracker.money import fmt_wan_grouped
+    from tracker.safe_text import plain_text
 
-    table = Table(title=f"{code}: {len(records)} monthly records", title_justify="left")
+    table = Table(title=plain_text(f"{code}: {len(records)} monthly records"), title_justify="left")
     for column in ("month", "status", "invested 万元", "to date 万元", "形象进度", "存在问题", "reporter"):
         table.add_column(column, justify="right" if "万元" in column else "left", overflow="fold")
     running = Decimal(0)
     for r in records:
         running += r.invested
-        table.add_row(
+        cells = (
             r.month,
-            Status(r.status).zh,
+            _status_zh(r.status),
             fmt_wan_grouped(r.invested),
             fmt_wan_grouped(running),
             r.progress_text,
             r.problems,
             r.reporter,
         )
+        table.add_row(*(plain_text(cell) for cell in cells))
     console().print(table)
+
+
+def _status_zh(value: str) -> str:
+    """``在建`` for ``in_progress``; a value that is no status (edited in the database) as it is."""
+    from tracker.models import Status
+
+    try:
+        return Status(value).zh
+    except ValueError:
+        return value
 
 
 @app.command("annual-plan")
@@ -214,10 +226,10 @@ def annual_plan(
     except (ProgressError, UnknownProjectError, ConcurrentEditError) as exc:
         fail(str(exc).strip("'\""), EXIT_FINDINGS)
     if result.operation_id is None:
-        typer.echo(f"{result.code} {year}: nothing to change")
+        echo(f"{result.code} {year}: nothing to change")
         return
     shown = "removed" if result.planned is None else f"{fmt_wan(result.planned)} 万元"
-    typer.echo(f"{result.code} annual plan {year}: {shown} (operation {result.operation_id})")
+    echo(f"{result.code} annual plan {year}: {shown} (operation {result.operation_id})")
 
 
 # --------------------------------------------------------------------------------------------
@@ -250,10 +262,14 @@ ROWS_SHOWN = 12
 
 
 def _print_history(items: list[HistoryItem]) -> None:
-    from rich.markup import escape
+    """Operations, newest first, each with its changed rows; who, what and the values are data and
+    are printed as ``Text`` on one line each (controls and line breaks shown as escapes)."""
+    from rich.text import Text
+
+    from tracker.safe_text import plain_text
 
     if not items:
-        typer.echo("no changes recorded")
+        echo("no changes recorded")
         return
     out = console()
     shown_for: dict[int, int] = {}
@@ -265,9 +281,11 @@ def _print_history(items: list[HistoryItem]) -> None:
                 flags += f" [undone by {item.undone_by}]"
             when = item.when.strftime("%Y-%m-%d %H:%M:%S")
             out.print(
-                f"[bold]#{item.operation_id}[/] {escape(f'{when} {item.who} {item.kind}: {item.summary}{flags}')}",
-                markup=True,
-                highlight=False,
+                Text.assemble(
+                    (f"#{item.operation_id}", "bold"),
+                    " ",
+                    plain_text(f"{when} {item.who} {item.kind}: {item.summary}{flags}", single_line=True),
+                )
             )
             total = sum(1 for i in items if i.operation_id == item.operation_id and i.table)
             if total > ROWS_SHOWN:
@@ -277,7 +295,7 @@ def _print_history(items: list[HistoryItem]) -> None:
         shown_for[item.operation_id] += 1
         if shown_for[item.operation_id] > ROWS_SHOWN:
             continue
-        out.print("  " + _entry_text(item), markup=False, highlight=False)
+        out.print(plain_text("  " + _entry_text(item), single_line=True))
 
 
 def _entry_text(item: HistoryItem) -> str:
@@ -355,11 +373,11 @@ def undo_command(
         f"; projects {', '.join(result.codes[:10])}" + ("…" if len(result.codes) > 10 else "") if result.codes else ""
     )
     if dry_run:
-        typer.echo(
+        echo(
             f"would undo operation {result.undone_id} ({result.kind}: {result.summary}): {_rows(result.rows)}{projects}"
         )
     else:
-        typer.echo(
+        echo(
             f"undid operation {result.undone_id} ({result.kind}: {result.summary}): {_rows(result.rows)}{projects}; "
             f"recorded as operation {result.operation_id}"
         )
@@ -477,7 +495,7 @@ def write_report(report: Report, fmt: str, output: Path | None, language: str, b
             with output_file(output, binary=True) as out:
                 write_xlsx([sheet], out)
     if output is not None:
-        typer.echo(f"wrote the {report.month} report ({len(report.rows)} projects) to {output}", err=True)
+        echo(f"wrote the {report.month} report ({len(report.rows)} projects) to {output}", err=True)
 
 
 def _emit(text: str, output: Path | None, *, bom: bool) -> None:
@@ -523,7 +541,7 @@ def import_csv_command(
         result = import_csv(st.engine(), file, actor=st.actor(), dry_run=dry_run, prune=prune)
     except CsvImportError as exc:
         for error in exc.errors:
-            typer.echo(str(error), err=True)
+            echo(str(error), err=True)
         fail(f"{len(exc.errors)} error(s) in {file}; nothing was written", EXIT_FINDINGS)
     if fmt == "json":
         print_json(
@@ -545,16 +563,16 @@ def import_csv_command(
         )
         return
     prefix = "would change (dry run)" if dry_run else "imported"
-    typer.echo(
+    echo(
         f"{prefix} {file} ({result.encoding}, {result.rows} rows): created {len(result.created)}, "
         f"updated {len(result.updated)}, unchanged {result.unchanged}"
         + (f", removed {len(result.removed)}" if prune else "")
         + (f" (operation {result.operation_id})" if result.operation_id else "")
     )
     for code in result.created:
-        typer.echo(f"  + {code}")
+        echo(f"  + {code}")
     for code, diff in result.updated.items():
-        typer.echo(f"  ~ {code}: " + ", ".join(f"{k}: {_short(o)} → {_short(n)}" for k, (o, n) in diff.items()))
+        echo(f"  ~ {code}: " + ", ".join(f"{k}: {_short(o)} → {_short(n)}" for k, (o, n) in diff.items()))
     _print_pruned(result)
 
 

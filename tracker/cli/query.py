@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from tracker.cli.app import EXIT_ERROR, app, fail, state
-from tracker.cli.output import console, print_json, stdout_is_terminal
+from tracker.cli.output import console, echo, print_json, stdout_is_terminal
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
@@ -67,9 +67,9 @@ def filter_context(st: State) -> FilterContext:
 
 def filter_error(text: str, exc: Any, what: str = "filter") -> None:
     """``tracker: bad filter: …`` and the caret picture, on stderr; exit 2."""
-    typer.echo(f"tracker: bad {what}: {exc.message}", err=True)
+    echo(f"tracker: bad {what}: {exc.message}", err=True)
     for line in exc.caret(text).splitlines():
-        typer.echo(f"  {line}", err=True)
+        echo(f"  {line}", err=True)
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -144,9 +144,11 @@ def list_projects(
 
 
 def print_table(records: list[dict[str, Any]], columns: tuple[str, ...] = LIST_COLUMNS) -> None:
+    """The records as a Rich table; every cell a ``Text`` (data never read as markup, controls shown)."""
     from rich.table import Table
 
     from tracker.money import fmt_wan_grouped
+    from tracker.safe_text import plain_text
 
     table = Table(caption=f"{len(records)} projects", caption_justify="left")
     for column in columns:
@@ -164,7 +166,7 @@ def print_table(records: list[dict[str, Any]], columns: tuple[str, ...] = LIST_C
                 cells.append(status_label(value))
             else:
                 cells.append(str(value))
-        table.add_row(*cells)
+        table.add_row(*(plain_text(cell) for cell in cells))
     console().print(table)
 
 

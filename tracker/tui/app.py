@@ -120,9 +120,15 @@ class TrackerApp(App[None], inherit_bindings=False):
         return translate(self.language, key, **values)
 
     def say(self, message: str, severity: str = "information") -> None:
-        """Tell the user something (a notification), and keep it in :attr:`messages`."""
+        """Tell the user something (a notification), and keep it in :attr:`messages`.
+
+        The message may carry data (a code, an error quoting a cell): it is shown as plain text,
+        never as markup, with control characters as escapes."""
+        from tracker.safe_text import visible
+
+        message = visible(message)
         self.messages.append(message)
-        self.notify(message, severity=severity)  # type: ignore[arg-type]
+        self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
 
     @cached_property
     def warning_settings(self) -> WarningSettings:
@@ -272,9 +278,12 @@ class TrackerApp(App[None], inherit_bindings=False):
             self.apply_filter(f"@{name}")
 
     def apply_filter(self, text: str) -> None:
-        """Set the shared filter and show it in the current view."""
+        """Set the shared filter and show it in the current view (a control character in it, say from
+        a view name in tracker.toml, as its escape: the filter bar shows exactly what is parsed)."""
+        from tracker.safe_text import visible
         from tracker.tui.screens.base import FilteredScreen
 
+        text = visible(text)
         self.filter_text = text
         screen = self.screen
         if isinstance(screen, FilteredScreen):

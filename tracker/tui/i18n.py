@@ -5,12 +5,16 @@ running app (``general.language`` in tracker.toml remembers the choice), and a m
 must fail loudly in the tests rather than show a key to the officer. Data (project names,
 categories, districts) is never translated: it is what the plan published.
 
-Nothing here imports Textual or Rich; :func:`translate` is a pure function.
+Nothing here imports Textual or Rich; :func:`translate` is a pure function. The values it fills in
+are often data (a code, a summary, an error echoing a cell), so each has its control characters shown
+as escapes (``\\x1b``): every message of the interface is safe to show, whatever the widget.
 """
 
 from __future__ import annotations
 
 from typing import Any, Final
+
+from tracker.safe_text import visible
 
 LANGUAGES: Final = ("zh", "en")
 DEFAULT_LANGUAGE: Final = "zh"
@@ -251,7 +255,7 @@ def translate(language: str, key: str, **values: object) -> str:
     """
     zh, en = STRINGS[key]
     text = en if language == "en" else zh
-    return text.format(**values) if values else text
+    return text.format(**{name: visible(value) for name, value in values.items()}) if values else text
 
 
 def status_label(language: str, status: str) -> str:

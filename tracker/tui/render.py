@@ -1,6 +1,10 @@
 """How one value looks in a table cell: exact money, shares, statuses, the warning light, the
 construction years and the timeline bar. Pure functions returning Rich ``Text``.
 
+Data is text: a name, a code or a reporter from the database goes in a cell through :func:`clipped`
+(a ``Text``, never parsed as markup, its control characters shown as ``\\x1b``), never as a plain
+``str`` — Textual's DataTable reads a ``str`` cell as markup, so ``[/]`` would break the table.
+
 Kept apart from the widgets so that every view formats a figure the same way, and so the
 formatting is testable without running an app. Money is formatted from ``Decimal`` by
 :func:`tracker.money.fmt_wan_grouped` (exact, no float anywhere); the timeline's geometry is
@@ -16,6 +20,7 @@ from decimal import Decimal
 from rich.text import Text
 
 from tracker.money import fmt_wan_grouped
+from tracker.safe_text import visible
 from tracker.schedule import month_index
 
 LIGHT_STYLES: dict[str, str] = {"red": "bold red", "yellow": "bold yellow", "green": "green"}
@@ -57,9 +62,10 @@ def years(start_year: int | None, start_month: int | None, finish_year: int | No
     return f"{start}–{finish}"
 
 
-def clipped(text: str | None, style: str = "") -> Text:
-    """A text cell that never wraps (the column width crops it with an ellipsis)."""
-    return Text(text or "", style=style, no_wrap=True, overflow="ellipsis")
+def clipped(text: object, style: str = "") -> Text:
+    """A data cell that never wraps (the column width crops it with an ellipsis); shown as typed,
+    never as markup, with control characters and line breaks as visible escapes."""
+    return Text(visible(text, single_line=True), style=style, no_wrap=True, overflow="ellipsis")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from tracker.db import reading
 from tracker.models import Project
 from tracker.money import fmt_wan, percent_of, social_capital
 from tracker.portfolio import ProjectRow, find
+from tracker.safe_text import plain_text, visible
 from tracker.schedule import time_pace
 from tracker.tui import data, render
 from tracker.tui.i18n import status_label
@@ -80,7 +81,10 @@ class DetailScreen(TrackerScreen):
         p = row.project
         self.version = p.version
         heading = Text.assemble(
-            (f"{p.code}  ", "bold"), (p.name, "bold"), "   ", (status_label(app.language, p.status), "italic")
+            plain_text(f"{p.code}  ", "bold", single_line=True),
+            plain_text(p.name, "bold", single_line=True),
+            "   ",
+            plain_text(status_label(app.language, p.status), "italic", single_line=True),
         )
         self.query_one("#heading", Static).update(heading)
         self.query_one("#fields", Static).update(self._fields_table(row))
@@ -140,11 +144,12 @@ class DetailScreen(TrackerScreen):
         ]
 
     def _fields_table(self, row: ProjectRow) -> Table:
+        """Label and value per field; values are data, so ``Text`` (a Rich table reads ``str`` as markup)."""
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column(overflow="fold")
         for key, value in self.field_values(row):
-            table.add_row(self.t(key), value)
+            table.add_row(self.t(key), plain_text(value))
         return table
 
     def _show_source(self, row: ProjectRow) -> None:
@@ -164,7 +169,7 @@ class DetailScreen(TrackerScreen):
         text = Text()
         for number, line in lines:
             text.append(f"{number:>5} │ ", style="dim")
-            text.append(line + "\n")
+            text.append(visible(line) + "\n")
         body.update(text)
 
     def _document(self, plan_id: int) -> str:
@@ -187,7 +192,7 @@ class DetailScreen(TrackerScreen):
             text.append_text(render.light(item.severity))
             text.append(f" {self.t('severity.' + item.severity)}  ")
             text.append(self.t(f"rule.{item.rule}"), style="bold")
-            text.append(f"  {item.reason(self.tracker.language)}\n")
+            text.append(f"  {visible(item.reason(self.tracker.language), single_line=True)}\n")
         widget.update(text)
 
     # -- actions ------------------------------------------------------------------------------

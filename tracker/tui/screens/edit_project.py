@@ -15,6 +15,7 @@ from textual.widgets import Input, Label
 from tracker.editing import EditError, edit_project, validate
 from tracker.models import Project
 from tracker.money import fmt_wan
+from tracker.safe_text import visible
 from tracker.tui.i18n import tr
 from tracker.tui.screens.form import ProjectFormScreen
 from tracker.tui.widgets.form_field import FormField
@@ -36,7 +37,15 @@ FIELDS: tuple[str, ...] = (
 
 
 def form_values(project: Project) -> dict[str, str]:
-    """A project's fields as the text the form shows (and ``edit_project`` parses back)."""
+    """A project's fields as the text the form shows (and ``edit_project`` parses back).
+
+    A control character in a field (an old record; the entry points refuse them now) is shown as
+    its escape (``\\x1b``), never sent to the terminal; the form saves only the fields the user
+    changed, so an untouched field keeps its stored value exactly."""
+    return {name: visible(value) for name, value in _raw_values(project).items()}
+
+
+def _raw_values(project: Project) -> dict[str, str]:
     return {
         "name": project.name,
         "nature": project.nature,

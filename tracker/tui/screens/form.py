@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,6 +23,7 @@ from tracker.db import reading
 from tracker.editing import ConcurrentEditError, UnknownProjectError
 from tracker.models import Project
 from tracker.portfolio import find
+from tracker.safe_text import plain_text
 from tracker.tui.i18n import tr
 from tracker.tui.widgets.form_field import FormField
 
@@ -91,7 +91,8 @@ class ProjectFormScreen(ModalScreen[bool]):
         return self.query_one(f"#field-{field}", FormField)
 
     def say(self, message: str, style: str = "bold red") -> None:
-        self.query_one("#form-message", Static).update(Text(message, style=style))
+        """The message line under the fields (it may quote what was typed: shown, never obeyed)."""
+        self.query_one("#form-message", Static).update(plain_text(message, style))
 
     @property
     def message(self) -> str:

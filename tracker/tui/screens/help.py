@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
+from tracker.safe_text import plain_text
 from tracker.tui.i18n import STRINGS, tr
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ class HelpScreen(ModalScreen[None]):
             shown = app.get_key_display(replace(binding, key=key, key_display=None))
             described = f"key.{binding.id}"
             description = tr(self, described) if described in STRINGS else binding.description
-            table.add_row(tr(self, where), shown, binding.id or "", description)
+            table.add_row(*(plain_text(cell) for cell in (tr(self, where), shown, binding.id or "", description)))
         table.focus()
 
     def action_close(self) -> None:

@@ -120,15 +120,15 @@ class PortfolioScreen(ProjectListScreen):
         p = row.project
         return [
             render.light(lights.get(p.code)) if lights is not None else Text("·", justify="center"),
-            p.code,
+            render.clipped(p.code),
             render.clipped(p.name),
             render.clipped(row.category),
             render.clipped(p.district or ""),
-            render.years(p.start_year, p.start_month, p.finish_year, p.finish_month),
+            render.clipped(render.years(p.start_year, p.start_month, p.finish_year, p.finish_month)),
             render.money(p.total_investment),
             render.money(p.planned_investment),
             render.share(p.social_share_pct),
-            status_label(self.tracker.language, p.status),
+            render.clipped(status_label(self.tracker.language, p.status)),
         ]
 
     # -- actions ------------------------------------------------------------------------------

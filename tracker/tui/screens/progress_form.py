@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Label, Select
 
 from tracker.models import Project, Status
+from tracker.safe_text import visible
 from tracker.tui.i18n import status_label, tr
 from tracker.tui.screens.form import ProjectFormScreen
 from tracker.tui.widgets.form_field import FormField
@@ -47,7 +48,7 @@ class ProgressFormScreen(ProjectFormScreen):
         yield FormField("invested", tr(self, "field.invested"), Input("", placeholder="0", id="input-invested"))
         yield FormField("progress_text", tr(self, "field.progress_text"), Input("", id="input-progress_text"))
         yield FormField("problems", tr(self, "field.problems"), Input("", id="input-problems"))
-        yield FormField("reporter", tr(self, "field.reporter"), Input(app.actor, id="input-reporter"))
+        yield FormField("reporter", tr(self, "field.reporter"), Input(visible(app.actor), id="input-reporter"))
 
     def value(self, name: str) -> str:
         return self.input(name).value

@@ -92,7 +92,7 @@ class RollupsScreen(FilteredScreen):
                 amounts.append(row.planned)
             style = "bold" if row.is_subtotal else ""
             table.add_row(
-                Text(self.group_label(row, len(labels)), style=style, no_wrap=True, overflow="ellipsis"),
+                render.clipped(self.group_label(row, len(labels)), style),
                 render.count(row.count),
                 render.money(row.total),
                 render.money(row.planned),

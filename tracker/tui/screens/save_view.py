@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from tracker.config import ConfigError
+from tracker.safe_text import plain_text
 from tracker.tui.i18n import tr
 from tracker.tui.widgets.form_field import FormField
 
@@ -35,7 +36,9 @@ class SaveViewScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(tr(self, "views.save_title"), classes="dialog-title", markup=False)
-            yield Static(Text.assemble((tr(self, "views.filter") + "  ", "dim"), self.filter_text), id="view-filter")
+            yield Static(
+                Text.assemble((tr(self, "views.filter") + "  ", "dim"), plain_text(self.filter_text)), id="view-filter"
+            )
             yield FormField("view_name", tr(self, "views.name"), Input(id="input-view_name"))
             with Horizontal(classes="buttons"):
                 yield Button(tr(self, "form.save"), variant="primary", id="save")

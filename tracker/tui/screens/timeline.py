@@ -83,7 +83,7 @@ class TimelineScreen(ProjectListScreen):
             bar = render.timeline_bar(
                 self.axis, (p.start_year, p.start_month), (p.finish_year, p.finish_month), self.tracker.as_of, severity
             )
-        return [render.light(severity), p.code, render.clipped(p.name), bar]
+        return [render.light(severity), render.clipped(p.code), render.clipped(p.name), bar]
 
     def on_resize(self, event: events.Resize) -> None:
         if self._width and self.bar_width() != self._width:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from tracker.safe_text import plain_text
 from tracker.tui.i18n import tr
 
 
@@ -27,7 +28,7 @@ class ViewPickerScreen(ModalScreen[str | None]):
             yield Label(tr(self, "views.title"), classes="dialog-title", markup=False)
             if self.views:
                 options = [
-                    Option(Text.assemble((f"@{name}", "bold"), "  ", (text, "dim")), id=name)
+                    Option(Text.assemble(plain_text(f"@{name}", "bold"), "  ", plain_text(text, "dim")), id=name)
                     for name, text in sorted(self.views.items())
                 ]
                 yield OptionList(*options, id="view-options")

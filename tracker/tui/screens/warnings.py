@@ -3,7 +3,6 @@ for the projects the filter selects; Enter opens the project."""
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -56,10 +55,10 @@ class WarningsScreen(FilteredScreen):
             table.add_row(
                 render.light(item.severity),
                 self.t(f"severity.{item.severity}"),
-                item.code,
+                render.clipped(item.code),
                 render.clipped(item.name),
                 self.t(f"rule.{item.rule}"),
-                Text(item.reason(app.language), no_wrap=True, overflow="ellipsis"),
+                render.clipped(item.reason(app.language)),
                 key=f"{item.code}|{item.rule}",
             )
         red = sum(1 for item in items if item.severity == "red")

@@ -7,7 +7,6 @@ parses the text with :mod:`tracker.filters` — the same parser the CLI uses —
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +15,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 
+from tracker.safe_text import has_control, plain_text, visible
 from tracker.tui.i18n import tr
 from tracker.tui.styles import tcss
 
@@ -65,7 +65,7 @@ class FilterBar(Vertical):
 
     def show_error(self, caret: str) -> None:
         """Show the parser's message (the filter and a ``^~~~`` line) under the input."""
-        self.query_one("#filter-error", Static).update(Text(caret, style="bold red"))
+        self.query_one("#filter-error", Static).update(plain_text(caret, "bold red"))
         self.add_class("-error")
 
     def clear_error(self) -> None:
@@ -79,6 +79,11 @@ class FilterBar(Vertical):
     @on(Input.Changed, "#filter-input")
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
+        if has_control(event.value):
+            # Pasted or set from a view name: an Input draws its value as is, so a control character
+            # would reach the terminal. Show (and parse) its escape instead; that edit comes back here.
+            self.input.value = visible(event.value)
+            return
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(self.DEBOUNCE_SECONDS, self._apply)

@@ -6,12 +6,12 @@ the field at fault, and the form puts the message under that field rather than i
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
+from tracker.safe_text import plain_text
 from tracker.tui.styles import tcss
 
 
@@ -30,7 +30,7 @@ class FormField(Vertical):
         yield Static("", classes="field-error", markup=False)
 
     def set_error(self, message: str | None) -> None:
-        self.query_one(".field-error", Static).update(Text(message or "", style="bold red"))
+        self.query_one(".field-error", Static).update(plain_text(message or "", "bold red"))
         self.set_class(bool(message), "-error")
 
     @property

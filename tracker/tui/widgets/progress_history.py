@@ -28,12 +28,12 @@ class ProgressHistory(DataTable[object]):
             self.add_column(tr(self, f"col.{column}"), key=column, width=widths.get(column))
         for record in records:
             self.add_row(
-                record.month,
-                status_label(language, record.status),
+                render.clipped(record.month),
+                render.clipped(status_label(language, record.status)),
                 render.money(record.invested),
                 render.clipped(record.progress_text),
                 render.clipped(record.problems),
-                record.reporter,
-                record.recorded_at.strftime("%Y-%m-%d %H:%M") if record.recorded_at else "",
+                render.clipped(record.reporter),
+                render.clipped(record.recorded_at.strftime("%Y-%m-%d %H:%M") if record.recorded_at else ""),
                 key=record.month,
             )
