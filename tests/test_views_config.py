@@ -1,4 +1,4 @@
-"""Saved views and ``tracker config get|set``: validated first, written with tomli-w, other settings kept."""
+"""Saved views and ``tracker config get|set``: validated first, edited in place with tomlkit, other settings and comments kept."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
-"""``tracker.toml``: read with :mod:`tomllib`, validated, and written back with :mod:`tomli_w`.
+"""``tracker.toml``: read with :mod:`tomllib`, validated, and edited in place with :mod:`tomlkit`.
 
 Every key the product knows is declared in :data:`DEFAULTS` with its type, so that a typo in the
 file or in ``tracker config set`` is an error rather than a silently ignored setting. Free-form
 tables (``[views]``, ``[keys]``, ``[check]``) hold name → string maps that their owners validate.
-Writing keeps every other setting as it was (comments are not kept: TOML writers drop them).
+Writing changes one key and keeps everything else byte for byte: the comments, the order, the blank
+lines and the quoting of a hand-written file (tomlkit edits the document, it does not re-serialise it).
 """
 
 from __future__ import annotations
@@ -219,14 +220,20 @@ def coerce(dotted: str, text: str) -> Any:
     return text
 
 
-def write(path: Path, raw: dict[str, Any]) -> None:
-    """Validate ``raw`` and write it with tomli-w, atomically (a temp file then a rename)."""
-    import tomli_w
-
+def write_text(path: Path, text: str) -> None:
+    """Validate the TOML ``text`` and write it atomically (a temporary file beside it, then a rename)."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:  # pragma: no cover - tomlkit writes valid TOML
+        raise ConfigError(f"{path}: the edited file would not be valid TOML: {exc}") from exc
     merge(raw, where=str(path))
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(tomli_w.dumps(raw), encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ConfigError(f"{path}: cannot be written: {exc.strerror}") from exc
 
 
 def update(config: Config, dotted: str, value: Any | None) -> Config:
@@ -234,18 +241,28 @@ def update(config: Config, dotted: str, value: Any | None) -> Config:
 
     Only that key changes; every other setting in the file is written back as it was.
     """
+    import tomlkit
+
     path = config.path or (Path.cwd() / DEFAULT_CONFIG_NAME)
-    raw = copy.deepcopy(config.raw)
     section, _, key = dotted.partition(".")
     if not section or not key:
         raise ConfigError(f"setting {dotted!r} must be written SECTION.KEY")
+    if value is not None and section not in FREE_SECTIONS:
+        check_value(dotted, value)
+    try:
+        document = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    except (OSError, UnicodeDecodeError, tomlkit.exceptions.TOMLKitError) as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc}") from exc
+    table = document.get(section)
     if value is None:
-        raw.get(section, {}).pop(key, None)
-        if section in raw and not raw[section]:
-            del raw[section]
+        if table is not None and key in table:
+            del table[key]
+            if not table:
+                del document[section]
     else:
-        if section not in FREE_SECTIONS:
-            check_value(dotted, value)
-        raw.setdefault(section, {})[key] = value
-    write(path, raw)
+        if table is None:
+            table = tomlkit.table()
+            document[section] = table
+        table[key] = value
+    write_text(path, tomlkit.dumps(document))
     return load(path)
