@@ -433,7 +433,8 @@ def _months(year: Any, month: Any, default_month: int) -> ColumnElement[int]:
 
 
 def _blank(column: Any) -> ColumnElement[bool]:
-    return func.coalesce(func.trim(column), "") == ""
+    blank = func.trim(column) == ""
+    return or_(column.is_(None), blank) if column.nullable else blank
 
 
 REQUIRED_TEXT: tuple[tuple[str, str], ...] = (
@@ -462,6 +463,30 @@ def _row_predicates(invested: ColumnElement[Decimal]) -> dict[str, ColumnElement
         "unknown-status": P.c.status.not_in(STATUS_VALUES),
         "invested-over-total": invested > P.c.total_investment,
         "completed-nothing-invested": and_(P.c.status == Status.COMPLETED.value, invested <= zero),
+    }
+
+
+PLAN_RULES: frozenset[str] = frozenset({"outside-period", "start-before-period", "finish-after-period"})
+"""The row rules that compare a project with its plan's period (the others read the project alone)."""
+
+
+def _period_bounds(conn: Connection) -> dict[str, ColumnElement[bool]]:
+    """For the plan-period rules, a looser condition on the project alone that every offender meets.
+
+    The plans' periods are read first (one tiny aggregate); a project can only start before its plan's
+    period if it starts before the latest period start, and so on. ANDed into the row query, these let
+    the database skip the category and plan lookups for every project that cannot break a rule.
+    """
+    low_start, high_start, low_end, high_end = conn.execute(
+        select(func.min(PL.c.period_start), func.max(PL.c.period_start), func.min(PL.c.period_end),
+               func.max(PL.c.period_end))
+    ).one()
+    if low_start is None:
+        return {}
+    return {
+        "outside-period": or_(P.c.start_year > low_end, P.c.finish_year < high_start),
+        "start-before-period": P.c.start_year < high_start,
+        "finish-after-period": P.c.finish_year > low_end,
     }
 
 
@@ -516,36 +541,62 @@ ROW_FIGURES: dict[str, Callable[[Row[Any]], dict[str, Any]]] = {
 
 @checker(*ROW_MESSAGES)
 def project_rules(conn: Connection, ctx: Context) -> Iterator[Finding]:
-    """Every per-project rule in one query: a boolean column per rule, one row per project.
+    """Every per-project rule in one set-based query that returns only the offending projects.
 
-    Every project is read (not only those that break a rule) so that a stored value the column types
-    cannot decode stops the check with an error instead of silently dropping out of a sum.
-    Invested-to-date is the shared :func:`tracker.portfolio.progress_totals` subquery; with no
-    progress recorded yet it is simply 0 and the join is left out.
+    A boolean column per rule says which rules a returned row breaks; the WHERE clause is their OR, so
+    a clean project never leaves the database. Invested-to-date is a correlated ``SUM`` over the
+    project's records (an index-only seek on ``progressrecord (project_id, month, invested)``); with no
+    progress recorded yet it is simply 0. On SQLite, whose columns accept any value, a project whose
+    money, share or year columns hold something else (text, a real) is returned too and stops the check
+    with an error, so that an undecodable value never silently drops out of a sum.
     """
-    from_clause: Any = _projects()
     if ctx.checked.progress_records:
-        from tracker.portfolio import progress_totals
-
-        totals = progress_totals()
-        from_clause = from_clause.outerjoin(totals, totals.c.project_id == P.c.id)
-        invested: ColumnElement[Decimal] = func.coalesce(totals.c.invested, 0, type_=WanYuan())
+        invested: ColumnElement[Decimal] = func.coalesce(
+            select(func.sum(R.c.invested)).where(R.c.project_id == P.c.id).scalar_subquery(), 0, type_=WanYuan()
+        )
     else:
         invested = literal(Decimal(0), WanYuan())
     predicates = {rule: p for rule, p in _row_predicates(invested).items() if rule in ctx.wanted}
     if not predicates:
         return
+    unreadable = _unreadable(conn)
+    extra = [unreadable] if unreadable is not None else []
+    bounds = _period_bounds(conn)
+    # a project-only necessary condition, so that clean projects are dropped before any join lookup
+    necessary = or_(*(bounds.get(rule, p) if rule in PLAN_RULES else p for rule, p in predicates.items()), *extra)
     flags = [p.label(f"is_{i}") for i, p in enumerate(predicates.values())]
     query = (
-        select(*PROJECT_COLUMNS, invested.label("invested"), *flags)
-        .select_from(from_clause)
+        select(*PROJECT_COLUMNS, invested.label("invested"), *flags, *extra)
+        .select_from(_projects())
+        .where(and_(necessary, or_(*predicates.values(), *extra)))
         .order_by(*_project_order())
     )
-    for row in conn.execute(query):
-        for i, rule in enumerate(predicates):
-            if row._mapping[f"is_{i}"]:
+    rules = list(predicates)
+    first = len(PROJECT_COLUMNS) + 1
+    for row in conn.execute(query.execution_options(stream_results=True, yield_per=1000)):
+        if extra and row[-1]:
+            raise ValueError(f"project {row.code} (id {row.id}) holds a value its column types cannot decode")
+        for rule, broken in zip(rules, row[first : first + len(rules)], strict=True):
+            if broken:
                 figures = ROW_FIGURES[rule](row) if rule in ROW_FIGURES else {}
                 yield _about(row, rule, ROW_MESSAGES[rule](row), **figures)
+
+
+STRICT_COLUMNS: tuple[str, ...] = ("total_investment", "planned_investment", "social_share_pct")
+"""The money and share columns, decoded as whole fen or hundredths: on SQLite each must hold an integer."""
+
+
+def _unreadable(conn: Connection) -> ColumnElement[bool] | None:
+    """SQLite only (other backends type their columns): a money or share column holding anything but an
+    integer (text, a real), which would stop decoding, or be summed as a float."""
+    if conn.dialect.name != "sqlite":
+        return None
+    return or_(
+        *(
+            (func.typeof(P.c[name]) != "integer") & (P.c[name].is_not(None) if P.c[name].nullable else True)
+            for name in STRICT_COLUMNS
+        )
+    )
 
 
 def _duplicates(conn: Connection, rule: str, column: Any, what: str) -> Iterator[Finding]:
