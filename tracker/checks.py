@@ -477,11 +477,8 @@ def _period_bounds(conn: Connection) -> dict[str, ColumnElement[bool]]:
     period if it starts before the latest period start, and so on. ANDed into the row query, these let
     the database skip the category and plan lookups for every project that cannot break a rule.
     """
-    low_start, high_start, low_end, high_end = conn.execute(
-        select(func.min(PL.c.period_start), func.max(PL.c.period_start), func.min(PL.c.period_end),
-               func.max(PL.c.period_end))
-    ).one()
-    if low_start is None:
+    high_start, low_end = conn.execute(select(func.max(PL.c.period_start), func.min(PL.c.period_end))).one()
+    if high_start is None:
         return {}
     return {
         "outside-period": or_(P.c.start_year > low_end, P.c.finish_year < high_start),
@@ -539,24 +536,23 @@ ROW_FIGURES: dict[str, Callable[[Row[Any]], dict[str, Any]]] = {
 }
 
 
-@checker(*ROW_MESSAGES)
+INVESTED_RULES: tuple[str, ...] = ("invested-over-total", "completed-nothing-invested")
+"""The row rules that read invested-to-date: :func:`invested_rules` runs them, from the progress side."""
+
+
+@checker(*(rule for rule in ROW_MESSAGES if rule not in INVESTED_RULES))
 def project_rules(conn: Connection, ctx: Context) -> Iterator[Finding]:
-    """Every per-project rule in one set-based query that returns only the offending projects.
+    """Every per-project rule but the invested ones, in one set-based query that returns only offenders.
 
     A boolean column per rule says which rules a returned row breaks; the WHERE clause is their OR, so
-    a clean project never leaves the database. Invested-to-date is a correlated ``SUM`` over the
-    project's records (an index-only seek on ``progressrecord (project_id, month, invested)``); with no
-    progress recorded yet it is simply 0. On SQLite, whose columns accept any value, a project whose
-    money, share or year columns hold something else (text, a real) is returned too and stops the check
+    a clean project never leaves the database. On SQLite, whose columns accept any value, a project
+    whose money or share columns hold something else (text, a real) is returned too and stops the check
     with an error, so that an undecodable value never silently drops out of a sum.
     """
-    if ctx.checked.progress_records:
-        invested: ColumnElement[Decimal] = func.coalesce(
-            select(func.sum(R.c.invested)).where(R.c.project_id == P.c.id).scalar_subquery(), 0, type_=WanYuan()
-        )
-    else:
-        invested = literal(Decimal(0), WanYuan())
-    predicates = {rule: p for rule, p in _row_predicates(invested).items() if rule in ctx.wanted}
+    invested = literal(Decimal(0), WanYuan())
+    predicates = {
+        rule: p for rule, p in _row_predicates(invested).items() if rule in ctx.wanted and rule not in INVESTED_RULES
+    }
     if not predicates:
         return
     unreadable = _unreadable(conn)
@@ -580,6 +576,62 @@ def project_rules(conn: Connection, ctx: Context) -> Iterator[Finding]:
             if broken:
                 figures = ROW_FIGURES[rule](row) if rule in ROW_FIGURES else {}
                 yield _about(row, rule, ROW_MESSAGES[rule](row), **figures)
+
+
+@checker(*INVESTED_RULES)
+def invested_rules(conn: Connection, ctx: Context) -> Iterator[Finding]:
+    """Invested-to-date against the project: over the total, or nothing for a completed project.
+
+    Over the total: the per-project sums are a GROUP BY read in order from the covering index
+    ``progressrecord (project_id, month, invested)``, each joined to its project by key, rather than a
+    sum looked up for every project. Completed with nothing invested: the completed projects only (the
+    status index), each with a correlated sum.
+    """
+    zero = Decimal(0)
+    if "invested-over-total" in ctx.wanted:
+        if ctx.checked.progress_records:
+            sums = (
+                select(R.c.project_id, func.sum(R.c.invested).label("invested")).group_by(R.c.project_id).subquery("sums")
+            )
+            invested: ColumnElement[Decimal] = func.coalesce(sums.c.invested, 0, type_=WanYuan())
+            from_clause: Any = _projects().join(sums, sums.c.project_id == P.c.id)
+        else:
+            invested, from_clause = literal(zero, WanYuan()), _projects()
+        query = (
+            select(*PROJECT_COLUMNS, invested.label("invested"))
+            .select_from(from_clause)
+            .where(invested > P.c.total_investment)
+            .order_by(*_project_order())
+        )
+        queries = [query]
+        if ctx.checked.progress_records:  # and a negative total with nothing reported (0 exceeds it)
+            nothing = ~select(R.c.id).where(R.c.project_id == P.c.id).exists()
+            queries.append(
+                select(*PROJECT_COLUMNS, literal(zero, WanYuan()).label("invested"))
+                .select_from(_projects())
+                .where(P.c.total_investment < zero, nothing)
+                .order_by(*_project_order())
+            )
+        for each in queries:
+            for row in conn.execute(each):
+                rule = "invested-over-total"
+                yield _about(row, rule, ROW_MESSAGES[rule](row), **ROW_FIGURES[rule](row))
+    if "completed-nothing-invested" in ctx.wanted:
+        if ctx.checked.progress_records:
+            invested = func.coalesce(
+                select(func.sum(R.c.invested)).where(R.c.project_id == P.c.id).scalar_subquery(), 0, type_=WanYuan()
+            )
+        else:
+            invested = literal(zero, WanYuan())
+        query = (
+            select(*PROJECT_COLUMNS, invested.label("invested"))
+            .select_from(_projects())
+            .where(P.c.status == Status.COMPLETED.value, invested <= zero)
+            .order_by(*_project_order())
+        )
+        for row in conn.execute(query):
+            rule = "completed-nothing-invested"
+            yield _about(row, rule, ROW_MESSAGES[rule](row))
 
 
 STRICT_COLUMNS: tuple[str, ...] = ("total_investment", "planned_investment", "social_share_pct")
@@ -695,6 +747,15 @@ def record_rules(conn: Connection, ctx: Context) -> Iterator[Finding]:
     predicates = {rule: p for rule, p in predicates.items() if rule in ctx.wanted}
     if not predicates:
         return
+    # a condition on the record alone that every offender meets, so that the joins see only candidates
+    necessary = {
+        "unknown-status": predicates.get("unknown-status"),
+        "reported-after-cancelled": R.c.project_id.in_(
+            select(R.c.project_id).where(R.c.status == Status.CANCELLED.value).scalar_subquery()
+        ),
+        "future-month": predicates.get("future-month"),
+        "bad-month": predicates.get("bad-month"),
+    }
     flags = [p.label(f"is_{i}") for i, p in enumerate(predicates.values())]
     query = (
         select(
@@ -702,9 +763,12 @@ def record_rules(conn: Connection, ctx: Context) -> Iterator[Finding]:
             cancelled.c.since, *flags,
         )
         .select_from(
-            _projects().join(R, R.c.project_id == P.c.id).outerjoin(cancelled, cancelled.c.project_id == P.c.id)
+            R.join(P, P.c.id == R.c.project_id)
+            .join(C, C.c.id == P.c.category_id)
+            .join(PL, PL.c.id == P.c.plan_id)
+            .outerjoin(cancelled, cancelled.c.project_id == P.c.id)
         )
-        .where(or_(*predicates.values()))
+        .where(or_(*(necessary[rule] for rule in predicates)), or_(*predicates.values()))
         .order_by(*_project_order(), R.c.month)
     )
     messages: dict[str, Callable[[Row[Any]], str]] = {
@@ -735,6 +799,8 @@ def invested_below_zero(conn: Connection, ctx: Context) -> Iterator[Finding]:
             R.c.project_id, R.c.month,
             func.sum(R.c.invested).over(partition_by=R.c.project_id, order_by=R.c.month).label("running"),
         )
+        # a running total can only fall below zero in a project that reported a negative month
+        .where(R.c.project_id.in_(select(R.c.project_id).where(R.c.invested < Decimal(0)).scalar_subquery()))
         .subquery("running")
     )
     query = (
