@@ -433,7 +433,8 @@ def _months(year: Any, month: Any, default_month: int) -> ColumnElement[int]:
 
 
 def _blank(column: Any) -> ColumnElement[bool]:
-    return func.coalesce(func.trim(column), "") == ""
+    blank = func.trim(column) == ""
+    return or_(column.is_(None), blank) if column.nullable else blank
 
 
 REQUIRED_TEXT: tuple[tuple[str, str], ...] = (
@@ -462,6 +463,27 @@ def _row_predicates(invested: ColumnElement[Decimal]) -> dict[str, ColumnElement
         "unknown-status": P.c.status.not_in(STATUS_VALUES),
         "invested-over-total": invested > P.c.total_investment,
         "completed-nothing-invested": and_(P.c.status == Status.COMPLETED.value, invested <= zero),
+    }
+
+
+PLAN_RULES: frozenset[str] = frozenset({"outside-period", "start-before-period", "finish-after-period"})
+"""The row rules that compare a project with its plan's period (the others read the project alone)."""
+
+
+def _period_bounds(conn: Connection) -> dict[str, ColumnElement[bool]]:
+    """For the plan-period rules, a looser condition on the project alone that every offender meets.
+
+    The plans' periods are read first (one tiny aggregate); a project can only start before its plan's
+    period if it starts before the latest period start, and so on. ANDed into the row query, these let
+    the database skip the category and plan lookups for every project that cannot break a rule.
+    """
+    high_start, low_end = conn.execute(select(func.max(PL.c.period_start), func.min(PL.c.period_end))).one()
+    if high_start is None:
+        return {}
+    return {
+        "outside-period": or_(P.c.start_year > low_end, P.c.finish_year < high_start),
+        "start-before-period": P.c.start_year < high_start,
+        "finish-after-period": P.c.finish_year > low_end,
     }
 
 
@@ -514,58 +536,168 @@ ROW_FIGURES: dict[str, Callable[[Row[Any]], dict[str, Any]]] = {
 }
 
 
-@checker(*ROW_MESSAGES)
+INVESTED_RULES: tuple[str, ...] = ("invested-over-total", "completed-nothing-invested")
+"""The row rules that read invested-to-date: :func:`invested_rules` runs them, from the progress side."""
+
+
+@checker(*(rule for rule in ROW_MESSAGES if rule not in INVESTED_RULES))
 def project_rules(conn: Connection, ctx: Context) -> Iterator[Finding]:
-    """Every per-project rule in one query: a boolean column per rule, one row per project.
+    """Every per-project rule but the invested ones, in one set-based query that returns only offenders.
 
-    Every project is read (not only those that break a rule) so that a stored value the column types
-    cannot decode stops the check with an error instead of silently dropping out of a sum.
-    Invested-to-date is the shared :func:`tracker.portfolio.progress_totals` subquery; with no
-    progress recorded yet it is simply 0 and the join is left out.
+    A boolean column per rule says which rules a returned row breaks; the WHERE clause is their OR, so
+    a clean project never leaves the database. On SQLite, whose columns accept any value, a project
+    whose money or share columns hold something else (text, a real) is returned too and stops the check
+    with an error, so that an undecodable value never silently drops out of a sum.
     """
-    from_clause: Any = _projects()
-    if ctx.checked.progress_records:
-        from tracker.portfolio import progress_totals
-
-        totals = progress_totals()
-        from_clause = from_clause.outerjoin(totals, totals.c.project_id == P.c.id)
-        invested: ColumnElement[Decimal] = func.coalesce(totals.c.invested, 0, type_=WanYuan())
-    else:
-        invested = literal(Decimal(0), WanYuan())
-    predicates = {rule: p for rule, p in _row_predicates(invested).items() if rule in ctx.wanted}
+    invested = literal(Decimal(0), WanYuan())
+    predicates = {
+        rule: p for rule, p in _row_predicates(invested).items() if rule in ctx.wanted and rule not in INVESTED_RULES
+    }
     if not predicates:
         return
+    unreadable = _unreadable(conn)
+    extra = [unreadable] if unreadable is not None else []
+    bounds = _period_bounds(conn)
+    # a project-only necessary condition, so that clean projects are dropped before any join lookup
+    necessary = or_(*(bounds.get(rule, p) if rule in PLAN_RULES else p for rule, p in predicates.items()), *extra)
     flags = [p.label(f"is_{i}") for i, p in enumerate(predicates.values())]
     query = (
-        select(*PROJECT_COLUMNS, invested.label("invested"), *flags)
-        .select_from(from_clause)
+        select(*PROJECT_COLUMNS, invested.label("invested"), *flags, *extra)
+        .select_from(_projects())
+        .where(and_(necessary, or_(*predicates.values(), *extra)))
         .order_by(*_project_order())
     )
-    for row in conn.execute(query):
-        for i, rule in enumerate(predicates):
-            if row._mapping[f"is_{i}"]:
+    rules = list(predicates)
+    first = len(PROJECT_COLUMNS) + 1
+    for row in conn.execute(query.execution_options(stream_results=True, yield_per=1000)):
+        if extra and row[-1]:
+            raise ValueError(f"project {row.code} (id {row.id}) holds a value its column types cannot decode")
+        for rule, broken in zip(rules, row[first : first + len(rules)], strict=True):
+            if broken:
                 figures = ROW_FIGURES[rule](row) if rule in ROW_FIGURES else {}
                 yield _about(row, rule, ROW_MESSAGES[rule](row), **figures)
 
 
-def _duplicates(conn: Connection, rule: str, column: Any, what: str) -> Iterator[Finding]:
-    """Projects of one plan sharing ``column`` (spaces trimmed): GROUP BY … HAVING COUNT(*) > 1."""
+@checker(*INVESTED_RULES)
+def invested_rules(conn: Connection, ctx: Context) -> Iterator[Finding]:
+    """Invested-to-date against the project: over the total, or nothing for a completed project.
+
+    Over the total: the per-project sums are a GROUP BY read in order from the covering index
+    ``progressrecord (project_id, month, invested)``, each joined to its project by key, rather than a
+    sum looked up for every project. Completed with nothing invested: the completed projects only (the
+    status index), each with a correlated sum.
+    """
+    zero = Decimal(0)
+    if "invested-over-total" in ctx.wanted:
+        if ctx.checked.progress_records:
+            sums = (
+                select(R.c.project_id, func.sum(R.c.invested).label("invested")).group_by(R.c.project_id).subquery("sums")
+            )
+            invested: ColumnElement[Decimal] = func.coalesce(sums.c.invested, 0, type_=WanYuan())
+            from_clause: Any = _projects().join(sums, sums.c.project_id == P.c.id)
+        else:
+            invested, from_clause = literal(zero, WanYuan()), _projects()
+        query = (
+            select(*PROJECT_COLUMNS, invested.label("invested"))
+            .select_from(from_clause)
+            .where(invested > P.c.total_investment)
+            .order_by(*_project_order())
+        )
+        queries = [query]
+        if ctx.checked.progress_records:  # and a negative total with nothing reported (0 exceeds it)
+            nothing = ~select(R.c.id).where(R.c.project_id == P.c.id).exists()
+            queries.append(
+                select(*PROJECT_COLUMNS, literal(zero, WanYuan()).label("invested"))
+                .select_from(_projects())
+                .where(P.c.total_investment < zero, nothing)
+                .order_by(*_project_order())
+            )
+        for each in queries:
+            for row in conn.execute(each):
+                rule = "invested-over-total"
+                yield _about(row, rule, ROW_MESSAGES[rule](row), **ROW_FIGURES[rule](row))
+    if "completed-nothing-invested" in ctx.wanted:
+        if ctx.checked.progress_records:
+            invested = func.coalesce(
+                select(func.sum(R.c.invested)).where(R.c.project_id == P.c.id).scalar_subquery(), 0, type_=WanYuan()
+            )
+        else:
+            invested = literal(zero, WanYuan())
+        query = (
+            select(*PROJECT_COLUMNS, invested.label("invested"))
+            .select_from(_projects())
+            .where(P.c.status == Status.COMPLETED.value, invested <= zero)
+            .order_by(*_project_order())
+        )
+        for row in conn.execute(query):
+            rule = "completed-nothing-invested"
+            yield _about(row, rule, ROW_MESSAGES[rule](row))
+
+
+STRICT_COLUMNS: tuple[str, ...] = ("total_investment", "planned_investment", "social_share_pct")
+"""The money and share columns, decoded as whole fen or hundredths: on SQLite each must hold an integer."""
+
+
+def _unreadable(conn: Connection) -> ColumnElement[bool] | None:
+    """SQLite only (other backends type their columns): a money or share column holding anything but an
+    integer (text, a real), which would stop decoding, or be summed as a float."""
+    if conn.dialect.name != "sqlite":
+        return None
+    return or_(
+        *(
+            (func.typeof(P.c[name]) != "integer") & (P.c[name].is_not(None) if P.c[name].nullable else True)
+            for name in STRICT_COLUMNS
+        )
+    )
+
+
+def _duplicates(conn: Connection, rule: str, column: Any, what: str, *, unique: bool) -> Iterator[Finding]:
+    """Projects of one plan sharing ``column`` once surrounding spaces are trimmed.
+
+    Grouping a million trimmed values needs a sort of them all, so the groups are found from two small
+    sets instead: the values written with surrounding spaces (one scan), and — unless ``(plan_id,
+    column)`` is unique — the values shared exactly (a GROUP BY read in order from the ``(plan_id,
+    column)`` index). A group of equal trimmed values either holds a spaced member, or all its members
+    are equal as written; so its members are the spaced projects plus the projects whose value as
+    written is one of those keys, and only they are grouped by their trimmed value (HAVING COUNT > 1).
+    """
     key = func.trim(column)
+    spaced = column != key
+    keys: Any = select(P.c.plan_id.label("plan_id"), key.label("key")).where(spaced)
+    if not unique:
+        keys = keys.union(
+            select(P.c.plan_id, column).group_by(P.c.plan_id, column).having(func.count() > 1)
+        )
+    keys = keys.subquery("keys")
+    members = (
+        select(P.c.id)
+        .where(spaced)
+        .union(select(P.c.id).join(keys, and_(keys.c.plan_id == P.c.plan_id, keys.c.key == column)))
+    )
+    candidates = (
+        select(P.c.id.label("id"), P.c.plan_id.label("plan_id"), key.label("key"))
+        .where(P.c.id.in_(members))
+        .subquery("candidates")
+    )
     groups = (
-        select(P.c.plan_id, key.label("key"))
-        .group_by(P.c.plan_id, key)
-        .having(func.count(P.c.id) > 1)
+        select(candidates.c.plan_id, candidates.c.key)
+        .group_by(candidates.c.plan_id, candidates.c.key)
+        .having(func.count(candidates.c.id) > 1)
         .subquery("dups")
     )
     query = (
         select(*PROJECT_COLUMNS, groups.c.key.label("shared"))
-        .select_from(_projects().join(groups, and_(groups.c.plan_id == P.c.plan_id, groups.c.key == key)))
+        .select_from(
+            _projects()
+            .join(candidates, candidates.c.id == P.c.id)
+            .join(groups, and_(groups.c.plan_id == candidates.c.plan_id, groups.c.key == candidates.c.key))
+        )
         .order_by(*_project_order())
     )
-    members: dict[tuple[str, str], list[Row[Any]]] = {}
+    members_of: dict[tuple[str, str], list[Row[Any]]] = {}
     for row in conn.execute(query):
-        members.setdefault((row.plan, row.shared), []).append(row)
-    for (_, shared), group in members.items():
+        members_of.setdefault((row.plan, row.shared), []).append(row)
+    for (_, shared), group in members_of.items():
         codes = ", ".join(f"{r.code} (line {r.line})" for r in group)
         for row in group:
             yield _about(row, rule, f"{what} {shared!r} is shared by {len(group)} projects: {codes}")
@@ -573,12 +705,12 @@ def _duplicates(conn: Connection, rule: str, column: Any, what: str) -> Iterator
 
 @checker("duplicate-code")
 def duplicate_code(conn: Connection, ctx: Context) -> Iterator[Finding]:
-    yield from _duplicates(conn, "duplicate-code", P.c.code, "code")
+    yield from _duplicates(conn, "duplicate-code", P.c.code, "code", unique=True)
 
 
 @checker("duplicate-name")
 def duplicate_name(conn: Connection, ctx: Context) -> Iterator[Finding]:
-    yield from _duplicates(conn, "duplicate-name", P.c.name, "name")
+    yield from _duplicates(conn, "duplicate-name", P.c.name, "name", unique=False)
 
 
 # -- progress: the monthly records ----------------------------------------------------------------------------
@@ -615,6 +747,15 @@ def record_rules(conn: Connection, ctx: Context) -> Iterator[Finding]:
     predicates = {rule: p for rule, p in predicates.items() if rule in ctx.wanted}
     if not predicates:
         return
+    # a condition on the record alone that every offender meets, so that the joins see only candidates
+    necessary = {
+        "unknown-status": predicates.get("unknown-status"),
+        "reported-after-cancelled": R.c.project_id.in_(
+            select(R.c.project_id).where(R.c.status == Status.CANCELLED.value).scalar_subquery()
+        ),
+        "future-month": predicates.get("future-month"),
+        "bad-month": predicates.get("bad-month"),
+    }
     flags = [p.label(f"is_{i}") for i, p in enumerate(predicates.values())]
     query = (
         select(
@@ -622,9 +763,12 @@ def record_rules(conn: Connection, ctx: Context) -> Iterator[Finding]:
             cancelled.c.since, *flags,
         )
         .select_from(
-            _projects().join(R, R.c.project_id == P.c.id).outerjoin(cancelled, cancelled.c.project_id == P.c.id)
+            R.join(P, P.c.id == R.c.project_id)
+            .join(C, C.c.id == P.c.category_id)
+            .join(PL, PL.c.id == P.c.plan_id)
+            .outerjoin(cancelled, cancelled.c.project_id == P.c.id)
         )
-        .where(or_(*predicates.values()))
+        .where(or_(*(necessary[rule] for rule in predicates)), or_(*predicates.values()))
         .order_by(*_project_order(), R.c.month)
     )
     messages: dict[str, Callable[[Row[Any]], str]] = {
@@ -655,6 +799,8 @@ def invested_below_zero(conn: Connection, ctx: Context) -> Iterator[Finding]:
             R.c.project_id, R.c.month,
             func.sum(R.c.invested).over(partition_by=R.c.project_id, order_by=R.c.month).label("running"),
         )
+        # a running total can only fall below zero in a project that reported a negative month
+        .where(R.c.project_id.in_(select(R.c.project_id).where(R.c.invested < Decimal(0)).scalar_subquery()))
         .subquery("running")
     )
     query = (

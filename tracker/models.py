@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, DateTime, Integer, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, Index, Integer, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DontWrapMixin
 from sqlmodel import Field, SQLModel
@@ -161,12 +161,18 @@ class Project(SQLModel, table=True):
     reading. ``version`` rises on every change so that two editors cannot overwrite each other.
     """
 
-    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("plan_id", "code"),
+        # the default order (plan, category ordinal, seq, id) and keyset pages walk this without a sort
+        Index("ix_project_category_seq", "category_id", "seq", "id"),
+        Index("ix_project_plan_name", "plan_id", "name"),  # duplicate names within a plan
+        Index("ix_project_total_investment", "total_investment"),  # total>=… filters, the sort by total
+    )
     STATUS_VALUES: ClassVar[tuple[str, ...]] = tuple(s.value for s in Status)
 
     id: int | None = Field(default=None, primary_key=True)
-    plan_id: int = Field(foreign_key="plan.id", index=True)
-    category_id: int = Field(foreign_key="category.id", index=True)
+    plan_id: int = Field(foreign_key="plan.id")  # indexed by (plan_id, code) and (plan_id, name)
+    category_id: int = Field(foreign_key="category.id")  # indexed by (category_id, seq, id)
     seq: int
     code: str = Field(index=True)
     name: str = Field(index=True)
@@ -197,10 +203,14 @@ class Project(SQLModel, table=True):
 class ProgressRecord(SQLModel, table=True):
     """One project's report for one month; a second report for the same month replaces the first."""
 
-    __table_args__ = (UniqueConstraint("project_id", "month"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "month"),
+        # invested to date (to a month) and running totals per project, read from the index alone
+        Index("ix_progressrecord_project_month_invested", "project_id", "month", "invested"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    project_id: int = Field(foreign_key="project.id", index=True)
+    project_id: int = Field(foreign_key="project.id")  # indexed by (project_id, month[, invested])
     month: str = Field(index=True)
     """``YYYY-MM``."""
     status: str

@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, and_, case, func, type_coerce
+from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, select
 
 from tracker.errors import UsageError
@@ -241,6 +242,13 @@ class _Counted:
     social: int
     invested: int
 
+    def add(self, numbers: Sequence[int]) -> None:
+        self.count += numbers[0]
+        self.total += numbers[1]
+        self.planned += numbers[2]
+        self.social += numbers[3]
+        self.invested += numbers[4]
+
 
 Path = tuple[tuple[SortKey, str], ...]
 
@@ -248,31 +256,53 @@ Path = tuple[tuple[SortKey, str], ...]
 def _sql_groups(
     session: Session, dims: list[str], where: ColumnElement[bool] | None, as_of: date | None
 ) -> dict[Path, Any]:
-    """One GROUP BY per level (grand total, first dimension, first two, …)."""
-    invested = _invested_by_project(as_of)
-    figures = (
+    """One GROUP BY at the deepest level; the subtotals and the grand total are sums of its groups.
+
+    Outside ``year`` a project belongs to exactly one group of each level, so a subtotal is the sum of
+    the groups below it (exact integer fen, over the few group rows, not the projects). Category and
+    plan are joined only when a dimension or the filter reads them; invested-to-date is a correlated sum
+    read from the ``progressrecord (project_id, month, invested)`` index, and left out while no
+    progress has been recorded.
+    """
+    specs = [_DIMS[d] for d in dims]
+    keys = [column for spec in specs for column in spec.columns]
+    figures = [
         func.count(Project.id),
         func.coalesce(func.sum(fen(Project.total_investment)), 0),
         func.coalesce(func.sum(fen(Project.planned_investment)), 0),
         func.coalesce(func.sum(social_capital_fen()), 0),
-        func.coalesce(func.sum(invested.c.invested), 0),
-    )
-    groups: dict[Path, Any] = {}
-    for level in range(len(dims) + 1):
-        specs = [_DIMS[d] for d in dims[:level]]
-        keys = [column for spec in specs for column in spec.columns]
-        query = _base([*keys, *figures], where).outerjoin(invested, invested.c.project_id == Project.id)
-        if keys:
-            query = query.group_by(*keys)
-        for row in session.exec(query):  # type: ignore[call-overload]
-            values, numbers = tuple(row[: len(keys)]), row[len(keys) :]
-            path: list[tuple[SortKey, str]] = []
-            i = 0
-            for spec in specs:
-                width = len(spec.columns)
-                path.append(spec.value(values[i : i + width]))
-                i += width
-            groups[tuple(path)] = _Counted(*(int(n) for n in numbers))
+    ]
+    if session.exec(select(ProgressRecord.id).limit(1)).first() is not None:  # type: ignore[call-overload]
+        invested = select(func.sum(fen(ProgressRecord.invested))).where(ProgressRecord.project_id == Project.id)
+        if as_of is not None:
+            invested = invested.where(ProgressRecord.month <= month_text(as_of))
+        figures.append(func.coalesce(func.sum(invested.scalar_subquery()), 0))
+    tables = set(find_tables(where, check_columns=True)) if where is not None else set()
+    for key in keys:
+        tables.update(find_tables(key.__clause_element__(), check_columns=True))
+    query = select(*keys, *figures).select_from(Project)
+    if Category.__table__ in tables:  # type: ignore[attr-defined]
+        query = query.join(Category, Category.id == Project.category_id)  # type: ignore[arg-type]
+    if Plan.__table__ in tables:  # type: ignore[attr-defined]
+        query = query.join(Plan, Plan.id == Project.plan_id)  # type: ignore[arg-type]
+    if where is not None:
+        query = query.where(where)
+    if keys:
+        query = query.group_by(*keys)
+    groups: dict[Path, _Counted] = {(): _Counted(0, 0, 0, 0, 0)}
+    for row in session.exec(query):  # type: ignore[call-overload]
+        values, numbers = tuple(row[: len(keys)]), [int(n) for n in row[len(keys) :]]
+        if len(numbers) == 4:
+            numbers.append(0)
+        path: list[tuple[SortKey, str]] = []
+        i = 0
+        for spec in specs:
+            width = len(spec.columns)
+            path.append(spec.value(values[i : i + width]))
+            i += width
+        for level in range(len(path) + 1):
+            counted = groups.setdefault(tuple(path[:level]), _Counted(0, 0, 0, 0, 0))
+            counted.add(numbers)
     return groups
 
 
