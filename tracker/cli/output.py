@@ -34,6 +34,17 @@ def console() -> Console:
     return Console(width=200, color_system=None, soft_wrap=True, highlight=False)
 
 
+def stdout_text() -> IO[str]:
+    """The text stream documents (CSV, JSON) are streamed to: click's stdout, the stream ``typer.echo``
+    writes to (UTF-8 where the locale's would be ASCII), without a newline translation."""
+    try:
+        from typer._click.utils import _default_text_stdout
+    except ImportError:  # pragma: no cover - a Typer that depends on Click again
+        from click.utils import _default_text_stdout  # type: ignore[no-redef]
+    stream = _default_text_stdout()
+    return stream if stream is not None else sys.stdout
+
+
 def print_json(data: Any) -> None:
     """JSON with exact money and Chinese as is, to stdout."""
     from tracker.export import dumps_json
