@@ -147,7 +147,9 @@ def stream(session: Session, query: Any, batch: int = STREAM_BATCH) -> Iterator[
     """The rows of a Core ``query`` one at a time, fetched ``batch`` at a time: SQLAlchemy's
     ``yield_per`` with ``stream_results`` (a server-side cursor on PostgreSQL), so memory holds one batch,
     whatever the result's size. The cursor is closed when the caller stops early."""
-    result = session.execute(query.execution_options(yield_per=batch, stream_results=True))
+    # On the session's own connection (its transaction, its snapshot) but as a Core result: rows are
+    # plain named tuples, without the ORM's per-row bookkeeping.
+    result = session.connection().execute(query.execution_options(yield_per=batch, stream_results=True))
     try:
         yield from result
     finally:
