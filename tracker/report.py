@@ -101,6 +101,7 @@ class Report:
         """What a table shows: the rows, each category's subtotal after its rows when asked, the totals."""
         if not self.subtotals:
             return [*self.rows, self.totals]
+
         def key(line: ReportLine) -> Any:
             return line.group if line.group is not None else line.values["category"]
 

@@ -8,6 +8,7 @@ exits 1; a usage error exits 2.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -244,37 +245,39 @@ def history_command(
 ) -> None:
     """The audit log: who changed what and when, field by field (old → new), newest first."""
     from tracker.db import reading
-    from tracker.history import history
+    from tracker.history import iter_history
 
     _check_format(fmt, ("text", "json"))
     check_option(limit, "--limit", low=0)
     with reading(state(ctx).engine()) as session:
-        items = history(session, code, limit or None)
-    if fmt == "json":
-        print_json([item.as_dict() for item in items])
-        return
-    _print_history(items)
+        items = iter_history(session, code, limit or None)
+        if fmt == "json":
+            from tracker.cli.output import stdout_text
+            from tracker.export import write_json_list
+
+            out = stdout_text()
+            write_json_list(out, (item.as_dict() for item in items))
+            out.write("\n")
+            return
+        _print_history(items)
 
 
 ROWS_SHOWN = 12
 """Rows listed per operation in the text view (an import touches ~90); JSON has them all."""
 
 
-def _print_history(items: list[HistoryItem]) -> None:
+def _print_history(items: Iterable[HistoryItem]) -> None:
     """Operations, newest first, each with its changed rows; who, what and the values are data and
     are printed as ``Text`` on one line each (controls and line breaks shown as escapes)."""
     from rich.text import Text
 
     from tracker.safe_text import plain_text
 
-    if not items:
-        echo("no changes recorded")
-        return
     out = console()
-    shown_for: dict[int, int] = {}
+    shown_for: dict[int, int] = {}  # the operation being printed: rows shown so far
     for item in items:
         if item.operation_id not in shown_for:
-            shown_for[item.operation_id] = 0
+            shown_for = {item.operation_id: 0}
             flags = ""
             if item.undone_by:
                 flags += f" [undone by {item.undone_by}]"
@@ -286,7 +289,7 @@ def _print_history(items: list[HistoryItem]) -> None:
                     plain_text(f"{when} {item.who} {item.kind}: {item.summary}{flags}", single_line=True),
                 )
             )
-            total = sum(1 for i in items if i.operation_id == item.operation_id and i.table)
+            total = item.entries
             if total > ROWS_SHOWN:
                 out.print(f"  ({total} rows; the first {ROWS_SHOWN} shown — --format json lists all)", highlight=False)
         if item.table is None:
@@ -295,6 +298,8 @@ def _print_history(items: list[HistoryItem]) -> None:
         if shown_for[item.operation_id] > ROWS_SHOWN:
             continue
         out.print(plain_text("  " + _entry_text(item), single_line=True))
+    if not shown_for:
+        echo("no changes recorded")
 
 
 def _entry_text(item: HistoryItem) -> str:
@@ -493,14 +498,14 @@ def _write_report_to(out: Any, source: ReportSource, fmt: str, language: str, *,
         from tracker.export import json_value, write_json_list
 
         columns = [{"key": c.key, "zh": c.zh, "kind": c.kind} for c in COLUMNS]
-        out.write("{\n  \"month\": " + json_value(source.month, 1) + ",\n  \"as_of\": ")
-        out.write(json_value(source.as_of.isoformat(), 1) + ",\n  \"columns\": " + json_value(columns, 1))
-        out.write(",\n  \"rows\": ")
+        out.write('{\n  "month": ' + json_value(source.month, 1) + ',\n  "as_of": ')
+        out.write(json_value(source.as_of.isoformat(), 1) + ',\n  "columns": ' + json_value(columns, 1))
+        out.write(',\n  "rows": ')
         write_json_list(out, (line.values for line in source.rows()), 1)
-        out.write(",\n  \"subtotals\": ")
+        out.write(',\n  "subtotals": ')
         write_json_list(out, (line.values | {"count": line.count} for line in source.subtotal_lines()), 1)
         totals = source.totals.values | {"count": source.totals.count}
-        out.write(",\n  \"totals\": " + json_value(totals, 1) + "\n}\n")
+        out.write(',\n  "totals": ' + json_value(totals, 1) + "\n}\n")
     elif fmt == "csv":
         from tracker.excel import write_csv_rows
 
