@@ -36,6 +36,13 @@ def export(
     ] = None,
 ) -> None:
     """Export every project with the full record (see README for the keys)."""
+    from tracker.cli.output import collector_paused
+
+    with collector_paused() as resume:
+        _export(ctx, fmt, output, bom, resume)
+
+
+def _export(ctx: Any, fmt: str, output: Path | None, bom: bool | None, resume: Any) -> None:
     from tracker.cli.output import check_output_path, output_file, stdout_text
     from tracker.db import reading
     from tracker.export import EXPORT_KEYS, row_record, write_json_list
@@ -61,6 +68,7 @@ def export(
 
         return write_csv_rows(out, EXPORT_KEYS, ([rec.get(k) for k in EXPORT_KEYS] for rec in records), bom=use_bom)
 
+    resume()
     with reading(engine) as session:
         records = (row_record(r) for r in iter_rows(session))
         if fmt == "xlsx":

@@ -34,6 +34,33 @@ def console() -> Console:
     return Console(width=200, color_system=None, soft_wrap=True, highlight=False)
 
 
+@contextmanager
+def collector_paused() -> Iterator[Any]:
+    """Start-up without the cyclic collector (as ``tracker check`` does): the imports allocate several
+    hundred thousand long-lived objects that the collector would walk again and again. The block gets
+    a ``resume`` function to call once the imports are done and before rows stream: it freezes what
+    exists (so later collections skip it) and turns the collector back on, so a long stream still
+    collects. At exit the survivors are frozen, which spares the shutdown collection."""
+    import atexit
+    import gc
+
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
+    collecting = gc.isenabled()
+    gc.disable()
+
+    def resume() -> None:
+        gc.freeze()
+        if collecting:
+            gc.enable()
+
+    try:
+        yield resume
+    finally:
+        if collecting:
+            gc.enable()
+
+
 def stdout_text() -> IO[str]:
     """The text stream documents (CSV, JSON) are streamed to: click's stdout, the stream ``typer.echo``
     writes to (UTF-8 where the locale's would be ASCII), without a newline translation."""

@@ -118,6 +118,13 @@ def list_projects(
     fmt: Annotated[str | None, typer.Option("--format", help="table, csv or json (default: table on a terminal, csv on a pipe).")] = None,
 ) -> None:
     """List the projects matching FILTER (all of them without one), in published order unless --sort."""
+    from tracker.cli.output import collector_paused
+
+    with collector_paused() as resume:
+        _list(ctx, words, sort, columns, fmt, resume)
+
+
+def _list(ctx: Any, words: Any, sort: str | None, columns: str | None, fmt: str | None, resume: Any) -> None:
     from tracker.db import reading
     from tracker.export import EXPORT_KEYS, row_record
     from tracker.filters import FilterError, parse_sort
@@ -134,6 +141,7 @@ def list_projects(
             filter_error(sort, exc, "sort")
     where = compile_filter(st, words)
     engine = st.engine()
+    resume()
     with reading(engine) as session:
         records = (row_record(r) for r in iter_rows(session, where, order))
         if fmt == "json":
