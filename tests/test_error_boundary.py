@@ -29,7 +29,7 @@ def log_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_an_unexpected_error_is_exit_3_with_a_log_and_no_traceback(
     cli: CliRun, log_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tracker.portfolio.rows", _boom)
+    monkeypatch.setattr("tracker.portfolio.iter_rows", _boom)
     result = cli("list", "--format", "json")
     assert result.exit_code == 3
     assert "Traceback" not in result.output
@@ -44,7 +44,7 @@ def test_an_unexpected_error_is_exit_3_with_a_log_and_no_traceback(
 
 
 def test_debug_prints_the_traceback_instead(cli: CliRun, log_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tracker.portfolio.rows", _boom)
+    monkeypatch.setattr("tracker.portfolio.iter_rows", _boom)
     result = cli("--debug", "list", "--format", "json")
     assert result.exit_code == 3
     assert "Traceback (most recent call last)" in result.stderr
@@ -53,7 +53,7 @@ def test_debug_prints_the_traceback_instead(cli: CliRun, log_dir: Path, monkeypa
 
 
 def test_debug_may_follow_the_command(cli: CliRun, log_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tracker.portfolio.rows", _boom)
+    monkeypatch.setattr("tracker.portfolio.iter_rows", _boom)
     assert "Traceback" in cli("list", "--debug", "--format", "json").stderr
 
 
@@ -65,7 +65,7 @@ def test_an_unwritable_log_folder_falls_back_to_the_temp_folder(
     monkeypatch.setenv("TRACKER_LOG", str(blocker / "logs"))
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr("tempfile.tempdir", None)
-    monkeypatch.setattr("tracker.portfolio.rows", _boom)
+    monkeypatch.setattr("tracker.portfolio.iter_rows", _boom)
     result = cli("list", "--format", "json")
     assert result.exit_code == 3
     assert f"details in {tmp_path}/tracker-error-" in result.stderr

@@ -98,14 +98,31 @@ def cell_text(value: Any) -> str:
     return str(neutralise(visible_cell(value)))
 
 
-def write_csv_rows(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True) -> None:
-    """RFC 4180 CSV of ``header`` then ``rows`` to a text stream opened with ``newline=""``."""
+CSV_CHUNK_ROWS = 256
+"""Rows a CSV writer formats before handing them to the output stream in one write."""
+
+
+def write_csv_rows(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True) -> int:
+    """RFC 4180 CSV of ``header`` then ``rows`` to a text stream opened with ``newline=""``.
+
+    Streams: ``rows`` is consumed one row at a time and written in chunks of :data:`CSV_CHUNK_ROWS`, so a
+    million rows never sit in memory and the first rows reach a pipe at once. Returns the rows written.
+    """
     if bom:
         out.write(BOM)
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([cell_text(h) for h in header])
+    count = 0
     for row in rows:
         writer.writerow([cell_text(v) for v in row])
+        count += 1
+        if count % CSV_CHUNK_ROWS == 0:
+            out.write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
+    out.write(buffer.getvalue())
+    return count
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = False) -> str:
@@ -149,15 +166,25 @@ class SheetColumn:
     kind: CellKind = "text"
 
 
+class Bold(tuple):  # type: ignore[type-arg]
+    """A row of a :class:`Sheet` written bold (a subtotal, a total), for rows that are streamed."""
+
+    __slots__ = ()
+
+
 @dataclass
 class Sheet:
-    """One worksheet: typed columns and rows of values (Decimal, int, str or None)."""
+    """One worksheet: typed columns and rows of values (Decimal, int, str or None).
+
+    ``rows`` may be any iterable, a generator included: it is written one row at a time (XlsxWriter's
+    constant-memory mode) and never held whole.
+    """
 
     name: str
     columns: Sequence[SheetColumn]
-    rows: list[Sequence[Any]]
+    rows: Iterable[Sequence[Any]]
     bold_rows: set[int] = field(default_factory=set)
-    """Indexes into ``rows`` written bold (subtotals, totals)."""
+    """Indexes into ``rows`` written bold (subtotals, totals); a row that is a :class:`Bold` is bold too."""
 
 
 def display_width(text: str) -> int:
@@ -176,30 +203,53 @@ def exact_number(value: Decimal) -> bool:
     return len(digits) <= MAX_SIGNIFICANT_DIGITS
 
 
-def column_widths(sheet: Sheet) -> list[int]:
-    """Widths (in character units) that fit the header and the cells, capped at :data:`MAX_WIDTH`."""
-    widths = [display_width(c.header) for c in sheet.columns]
-    for row in sheet.rows:
+class _Widths:
+    """Column widths grown one row at a time (so a streamed sheet gets the same widths as a list)."""
+
+    def __init__(self, headers: Sequence[str]) -> None:
+        self.widths = [display_width(h) for h in headers]
+
+    def add(self, row: Sequence[Any]) -> None:
+        widths = self.widths
         for i, value in enumerate(row):
             if value is None:
                 continue
+            current = widths[i]
+            if current + 2 >= MAX_WIDTH:
+                continue  # already as wide as a column gets
             shown = f"{normalise(value):,.2f}" if isinstance(value, Decimal) else str(value)
-            widths[i] = max(widths[i], display_width(shown))
-    return [min(MAX_WIDTH, max(MIN_WIDTH, w + 2)) for w in widths]
+            if 2 * len(shown) <= current:
+                continue  # cannot be wider: a character takes at most two columns
+            widths[i] = max(current, display_width(shown))
+
+    def result(self) -> list[int]:
+        return [min(MAX_WIDTH, max(MIN_WIDTH, w + 2)) for w in self.widths]
 
 
-def write_xlsx(sheets: Sequence[Sheet], target: Path | str | BinaryIO) -> None:
-    """Write ``sheets`` to an xlsx file (a path or a binary stream)."""
+def column_widths(sheet: Sheet) -> list[int]:
+    """Widths (in character units) that fit the header and the cells, capped at :data:`MAX_WIDTH`."""
+    widths = _Widths([c.header for c in sheet.columns])
+    for row in sheet.rows:
+        widths.add(row)
+    return widths.result()
+
+
+def write_xlsx(sheets: Sequence[Sheet], target: Path | str | BinaryIO) -> int:
+    """Write ``sheets`` to an xlsx file (a path or a binary stream); return the rows written (all sheets).
+
+    XlsxWriter's constant-memory mode: each row goes to a temporary file as soon as it is complete,
+    so memory does not grow with the sheet (text cells are then inline strings, which every reader takes).
+    """
     import xlsxwriter
 
-    options = {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
     workbook = xlsxwriter.Workbook(target, options)
     try:
         fmt = _Formats(workbook)
-        for sheet in sheets:
-            _write_sheet(workbook, fmt, sheet)
+        written = sum(_write_sheet(workbook, fmt, sheet) for sheet in sheets)
     finally:
         workbook.close()
+    return written
 
 
 class _Formats:
@@ -220,22 +270,34 @@ class _Formats:
         return self._cells[(kind, bold)]
 
 
-def _write_sheet(workbook: Any, fmt: _Formats, sheet: Sheet) -> None:
+def _write_sheet(workbook: Any, fmt: _Formats, sheet: Sheet) -> int:
+    """Write one sheet row by row (constant memory: a row once written is flushed); return its rows.
+
+    The column widths are grown as the rows pass and set at the end (XlsxWriter writes them when the
+    sheet is assembled), so they fit every row, as when the whole sheet was in memory."""
     ws = workbook.add_worksheet(sheet.name[:31])
     for col, column in enumerate(sheet.columns):
         ws.write_string(0, col, column.header, fmt.header)
     ws.freeze_panes(1, 0)
+    widths = _Widths([c.header for c in sheet.columns])
+    plain = [(fmt.cell(c.kind, False), fmt.cell("text", False), fmt.cell("quoted", False)) for c in sheet.columns]
+    bolded = [(fmt.cell(c.kind, True), fmt.cell("text", True), fmt.cell("quoted", True)) for c in sheet.columns]
+    count = 0
     for i, row in enumerate(sheet.rows):
         r = 1 + i
-        bold = i in sheet.bold_rows
-        for col, (column, value) in enumerate(zip(sheet.columns, row, strict=True)):
-            _write_cell(
-                ws, r, col, value, fmt.cell(column.kind, bold), fmt.cell("text", bold), fmt.cell("quoted", bold)
-            )
-    for col, width in enumerate(column_widths(sheet)):
+        if len(row) != len(sheet.columns):
+            raise ValueError(f"row {i} has {len(row)} cells for {len(sheet.columns)} columns")
+        formats = bolded if (i in sheet.bold_rows or isinstance(row, Bold)) else plain
+        for col, value in enumerate(row):
+            typed, text, quoted = formats[col]
+            _write_cell(ws, r, col, value, typed, text, quoted)
+        widths.add(row)
+        count += 1
+    for col, width in enumerate(widths.result()):
         ws.set_column(col, col, width)
-    if sheet.rows:
-        ws.autofilter(0, 0, len(sheet.rows), len(sheet.columns) - 1)
+    if count:
+        ws.autofilter(0, 0, count, len(sheet.columns) - 1)
+    return count
 
 
 def _write_cell(ws: Any, row: int, col: int, value: Any, typed: Any, text: Any, quoted: Any) -> None:

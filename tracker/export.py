@@ -12,10 +12,12 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from typing import Any, TextIO
 
 from tracker.money import fmt_wan, percent_of, social_capital
 from tracker.portfolio import ProjectRow
+from tracker.safe_text import json_escaped
 
 EXPORT_KEYS: tuple[str, ...] = (
     "code", "plan", "category", "seq", "name", "nature", "owner", "district", "content", "note",
@@ -28,11 +30,19 @@ EXPORT_KEYS: tuple[str, ...] = (
 
 def record(row: ProjectRow) -> dict[str, Any]:
     """One project as an export record (Decimals stay Decimals until written)."""
-    p = row.project
+    return _record(row.project, row.plan, row.category, row.invested_to_date, row.last_report_month)
+
+
+def row_record(row: Any) -> dict[str, Any]:
+    """A streamed row of :func:`tracker.portfolio.iter_rows` as an export record (the same as :func:`record`)."""
+    return _record(row, row.plan, row.category, row.invested_to_date, row.last_report_month)
+
+
+def _record(p: Any, plan: str, category: str, invested: Decimal, last_month: str | None) -> dict[str, Any]:
     return {
         "code": p.code,
-        "plan": row.plan,
-        "category": row.category,
+        "plan": plan,
+        "category": category,
         "seq": p.seq,
         "name": p.name,
         "nature": p.nature,
@@ -51,9 +61,9 @@ def record(row: ProjectRow) -> dict[str, Any]:
         "social_share_pct": p.social_share_pct,
         "social_capital": social_capital(p.total_investment, p.social_share_pct),
         "status": p.status,
-        "invested_to_date": row.invested_to_date,
-        "progress_pct": percent_of(row.invested_to_date, p.total_investment),
-        "last_report_month": row.last_report_month,
+        "invested_to_date": invested,
+        "progress_pct": percent_of(invested, p.total_investment),
+        "last_report_month": last_month,
     }
 
 
@@ -68,8 +78,6 @@ def dumps_json(data: Any, indent: int | None = 2) -> str:
     so ``tracker list --format json`` on a terminal cannot drive it, and a reader gets every
     character back unchanged.
     """
-    from tracker.safe_text import json_escaped
-
     nonce = uuid.uuid4().hex
 
     def mark(value: Any) -> Any:
@@ -83,6 +91,54 @@ def dumps_json(data: Any, indent: int | None = 2) -> str:
 
     text = json_escaped(json.dumps(mark(data), ensure_ascii=False, indent=indent))
     return re.sub(f'"{nonce}(-?[0-9.]+)"', r"\1", text)
+
+
+def json_value(value: Any, level: int = 0) -> str:
+    """``value`` as the text :func:`dumps_json` (``indent=2``) writes for it when it sits ``level`` levels
+    deep: the same indentation, separators, exact Decimals and escapes, built directly, so a writer can
+    emit a document one element at a time (:func:`write_json_list`) instead of building it whole."""
+    if isinstance(value, str):
+        return json_escaped(encode_basestring(value))
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, Decimal):
+        return fmt_wan(value)
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        if not all(isinstance(key, str) for key in value):
+            return _indented(dumps_json(value), level)
+        inner = "\n" + "  " * (level + 1)
+        items = [inner + json_escaped(encode_basestring(k)) + ": " + json_value(v, level + 1) for k, v in value.items()]
+        return "{" + ",".join(items) + "\n" + "  " * level + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        inner = "\n" + "  " * (level + 1)
+        return "[" + ",".join(inner + json_value(v, level + 1) for v in value) + "\n" + "  " * level + "]"
+    return _indented(dumps_json(value), level)  # anything else (a float, a date): the general encoder
+
+
+def _indented(text: str, level: int) -> str:
+    return text.replace("\n", "\n" + "  " * level) if level else text
+
+
+def write_json_list(out: TextIO, items: Iterable[Any], level: int = 0) -> int:
+    """A JSON list written element by element, exactly as :func:`dumps_json` would write the whole list
+    ``level`` levels deep (without a final newline); returns how many elements were written."""
+    inner = "\n" + "  " * (level + 1)
+    count = 0
+    for item in items:
+        out.write(("," if count else "[") + inner + json_value(item, level + 1))
+        count += 1
+    out.write("\n" + "  " * level + "]" if count else "[]")
+    return count
 
 
 def to_json(records: Iterable[dict[str, Any]]) -> str:

@@ -21,12 +21,13 @@ makes one of the two fail rather than both half-apply. An undone project's versi
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, and_, or_
+from sqlalchemy import DateTime, and_, func, or_
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
@@ -81,6 +82,8 @@ class HistoryItem:
     changes: list[FieldChange] = field(default_factory=list)
     undone_by: int | None = None
     undoes: int | None = None
+    entries: int = field(default=0, compare=False)
+    """How many rows the operation changed (those of ``code`` when the history is for one project)."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready (Decimals stay Decimals so :func:`tracker.export.dumps_json` writes exact numbers)."""
@@ -128,7 +131,7 @@ def typed(table: str, column: str, value: Any) -> Any:
     return value
 
 
-def _changes(entry: AuditEntry) -> list[FieldChange]:
+def _changes(entry: Any) -> list[FieldChange]:
     old = json.loads(entry.old_values) if entry.old_values else {}
     new = json.loads(entry.new_values) if entry.new_values else {}
     names = list(old) + [k for k in new if k not in old]
@@ -137,45 +140,72 @@ def _changes(entry: AuditEntry) -> list[FieldChange]:
     ]
 
 
-def history(session: Session, code: str | None = None, limit: int | None = None) -> list[HistoryItem]:
-    """The audit log, newest operation first; ``code`` keeps one project's rows; ``limit`` counts operations."""
-    ops_query = select(Operation).order_by(col(Operation.id).desc())
+def history_query(code: str | None = None, limit: int | None = None) -> Any:
+    """Operations, newest first, each with its audit entries in order (one row per entry; an operation
+    without entries once, with NULL entry columns) and how many entries it has."""
+    operations = select(Operation.id).order_by(col(Operation.id).desc())
+    entry_matches = col(AuditEntry.operation_id) == col(Operation.id)
     if code is not None:
         touching = select(AuditEntry.operation_id).where(AuditEntry.project_code == code.strip())
-        ops_query = ops_query.where(col(Operation.id).in_(touching))
+        operations = operations.where(col(Operation.id).in_(touching))
+        entry_matches = and_(entry_matches, AuditEntry.project_code == code.strip())
     if limit:
-        ops_query = ops_query.limit(limit)
-    operations = list(session.exec(ops_query))
-    if not operations:
-        return []
-    entries_query = select(AuditEntry).where(col(AuditEntry.operation_id).in_([op.id for op in operations]))
-    if code is not None:
-        entries_query = entries_query.where(AuditEntry.project_code == code.strip())
-    by_operation: dict[int, list[AuditEntry]] = {}
-    for found in session.exec(entries_query.order_by(col(AuditEntry.id))):
-        by_operation.setdefault(found.operation_id, []).append(found)
-    items: list[HistoryItem] = []
-    for op in operations:
-        assert op.id is not None
-        entries: list[AuditEntry | None] = list(by_operation.get(op.id, [])) or [None]
-        for entry in entries:
-            items.append(
-                HistoryItem(
-                    operation_id=op.id,
-                    when=op.created_at,
-                    who=op.actor,
-                    kind=op.kind,
-                    summary=op.summary,
-                    table=entry.table_name if entry else None,
-                    row=entry.row_id if entry else None,
-                    action=entry.action if entry else None,
-                    code=entry.project_code if entry else None,
-                    changes=_changes(entry) if entry else [],
-                    undone_by=op.undone_by_id,
-                    undoes=op.undoes_id,
-                )
-            )
-    return items
+        operations = operations.limit(limit)
+    chosen = operations.subquery("chosen")
+    entries = select(func.count(AuditEntry.id)).where(entry_matches).correlate(Operation).scalar_subquery()
+    return (
+        select(  # type: ignore[call-overload]
+            col(Operation.id).label("operation_id"),
+            col(Operation.created_at).label("when"),
+            col(Operation.actor).label("who"),
+            col(Operation.kind).label("kind"),
+            col(Operation.summary).label("summary"),
+            col(Operation.undone_by_id).label("undone_by"),
+            col(Operation.undoes_id).label("undoes"),
+            col(AuditEntry.table_name).label("table_name"),
+            col(AuditEntry.row_id).label("row_id"),
+            col(AuditEntry.action).label("action"),
+            col(AuditEntry.project_code).label("project_code"),
+            col(AuditEntry.old_values).label("old_values"),
+            col(AuditEntry.new_values).label("new_values"),
+            entries.label("entries"),
+        )
+        .select_from(Operation)
+        .outerjoin(AuditEntry, entry_matches)
+        .where(col(Operation.id).in_(select(chosen.c.id)))
+        .order_by(col(Operation.id).desc(), col(AuditEntry.id))
+    )
+
+
+def iter_history(session: Session, code: str | None = None, limit: int | None = None) -> Iterator[HistoryItem]:
+    """The audit log, newest operation first, streamed one changed row at a time (an import's
+    thousands of entries never sit in memory); ``code`` keeps one project's rows; ``limit`` counts
+    operations."""
+    from tracker.portfolio import stream
+
+    for r in stream(session, history_query(code, limit)):
+        has_entry = r.table_name is not None
+        yield HistoryItem(
+            operation_id=r.operation_id,
+            when=r.when,
+            who=r.who,
+            kind=r.kind,
+            summary=r.summary,
+            table=r.table_name,
+            row=r.row_id,
+            action=r.action,
+            code=r.project_code,
+            changes=_changes(r) if has_entry else [],
+            undone_by=r.undone_by,
+            undoes=r.undoes,
+            entries=int(r.entries or 0),
+        )
+
+
+def history(session: Session, code: str | None = None, limit: int | None = None) -> list[HistoryItem]:
+    """The audit log, newest operation first, as a list (small callers; the command streams
+    :func:`iter_history`)."""
+    return list(iter_history(session, code, limit))
 
 
 def undoable(session: Session) -> Operation | None:

@@ -7,7 +7,7 @@ filtering, sorting and paging stay in SQL.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -106,6 +106,67 @@ def rows(
     if offset:
         query = query.offset(offset)
     return [_row(r) for r in session.exec(query)]  # type: ignore[call-overload]
+
+
+STREAM_BATCH = 1000
+"""Rows fetched from the database at a time by :func:`iter_rows` (and the other streamed readers)."""
+
+RECORD_COLUMNS: tuple[str, ...] = (
+    "code", "seq", "name", "nature", "owner", "district", "content", "note", "start_text", "finish_text",
+    "start_year", "start_month", "finish_year", "finish_month", "total_investment", "planned_investment",
+    "social_share_pct", "status",
+)
+"""The project columns an export record needs; :func:`iter_rows` selects these, not whole entities."""
+
+
+def stream_query(where: ColumnElement[bool] | None = None, order_by: Sequence[Any] | None = None) -> Select[Any]:
+    """The Core select behind :func:`iter_rows`: the record's columns, the names of its category and
+    plan, and invested-to-date and the last month reported (correlated subqueries, so each is computed
+    as its row is fetched), in ``order_by`` then published order (the id breaks any tie)."""
+    invested = _per_project(func.coalesce(func.sum(ProgressRecord.invested), 0, type_=WanYuan()))
+    last_month = _per_project(func.max(ProgressRecord.month))
+    query = (
+        sa_select(
+            Project.id.label("id"),  # type: ignore[union-attr]
+            *(getattr(Project, name).label(name) for name in RECORD_COLUMNS),
+            Category.name.label("category"),  # type: ignore[attr-defined]
+            Category.ordinal.label("category_ordinal"),  # type: ignore[attr-defined]
+            Plan.name.label("plan"),  # type: ignore[attr-defined]
+            invested.label("invested_to_date"),
+            last_month.label("last_report_month"),
+        )
+        .join(Category, Category.id == Project.category_id)  # type: ignore[arg-type]
+        .join(Plan, Plan.id == Project.plan_id)  # type: ignore[arg-type]
+    )
+    if where is not None:
+        query = query.where(where)
+    return query.order_by(*(order_by or ()), *default_order(), Project.id)
+
+
+def stream(session: Session, query: Any, batch: int = STREAM_BATCH) -> Iterator[Any]:
+    """The rows of a Core ``query`` one at a time, fetched ``batch`` at a time: SQLAlchemy's
+    ``yield_per`` with ``stream_results`` (a server-side cursor on PostgreSQL), so memory holds one batch,
+    whatever the result's size. The cursor is closed when the caller stops early."""
+    # On the session's own connection (its transaction, its snapshot) but as a Core result: rows are
+    # plain named tuples, without the ORM's per-row bookkeeping.
+    result = session.connection().execute(query.execution_options(yield_per=batch, stream_results=True))
+    try:
+        yield from result
+    finally:
+        result.close()
+
+
+def iter_rows(
+    session: Session,
+    where: ColumnElement[bool] | None = None,
+    order_by: Sequence[Any] | None = None,
+    *,
+    batch: int = STREAM_BATCH,
+) -> Iterator[Any]:
+    """Projects as lightweight rows (attribute access: ``row.code``, ``row.plan``, ``row.invested_to_date``
+    …, see :func:`stream_query`), filtered and ordered in SQL and streamed: what every command that
+    writes every row reads (``list``, ``export``), never a list."""
+    return stream(session, stream_query(where, order_by), batch)
 
 
 def _row(result: Any) -> ProjectRow:

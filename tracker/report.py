@@ -20,6 +20,7 @@ that have an annual plan (a project without one has no share of a plan).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -84,6 +85,8 @@ class ReportLine:
     values: dict[str, Any]
     count: int = 1
     """Projects summed in a subtotal or total line."""
+    group: tuple[Any, ...] | None = field(default=None, compare=False)
+    """(plan id, category ordinal) of a project row or a subtotal: where subtotals go between rows."""
 
 
 @dataclass(frozen=True)
@@ -98,13 +101,17 @@ class Report:
         """What a table shows: the rows, each category's subtotal after its rows when asked, the totals."""
         if not self.subtotals:
             return [*self.rows, self.totals]
-        by_category = {line.values["category"]: line for line in self.subtotals}
+
+        def key(line: ReportLine) -> Any:
+            return line.group if line.group is not None else line.values["category"]
+
+        by_group = {key(line): line for line in self.subtotals}
         out: list[ReportLine] = []
         for i, row in enumerate(self.rows):
             out.append(row)
-            last_of_group = i + 1 == len(self.rows) or self.rows[i + 1].values["category"] != row.values["category"]
+            last_of_group = i + 1 == len(self.rows) or key(self.rows[i + 1]) != key(row)
             if last_of_group:
-                out.append(by_category[row.values["category"]])
+                out.append(by_group[key(row)])
         out.append(self.totals)
         return out
 
@@ -206,20 +213,27 @@ def _status(row: Any) -> str:
     return str(row.project_status) if row.reported_id is None else Status.NOT_STARTED.value
 
 
-def _warnings_by_code(
+def _warnings_by_project(
     session: Session, as_of: date, scope: ColumnElement[bool] | None, settings: Any
-) -> dict[str, list[dict[str, str]]]:
-    """预警 per project code: each rule that flags it, red before yellow (see :mod:`tracker.warnings`)."""
-    from tracker.warnings import evaluate
+) -> Iterator[tuple[int | None, list[dict[str, str]]]]:
+    """预警 per flagged project, streamed in the report's own order: (project id, each rule that flags
+    it, red before yellow), from :func:`tracker.warnings.iter_warnings`."""
+    from tracker.warnings import iter_warnings
 
-    found: dict[str, list[dict[str, str]]] = {}
-    for item in evaluate(session, as_of, settings, scope):
-        found.setdefault(item.code, []).append(
+    current: int | None = None
+    found: list[dict[str, str]] = []
+    for item in iter_warnings(session, as_of, settings, scope):
+        if found and item.project_id != current:
+            found.sort(key=lambda w: SEVERITY_RANK.get(w["severity"], 9))
+            yield current, found
+            found = []
+        current = item.project_id
+        found.append(
             {"rule": item.rule, "severity": item.severity, "message": item.message, "message_zh": item.message_zh}
         )
-    for items in found.values():
-        items.sort(key=lambda w: SEVERITY_RANK.get(w["severity"], 9))
-    return found
+    if found:
+        found.sort(key=lambda w: SEVERITY_RANK.get(w["severity"], 9))
+        yield current, found
 
 
 def warnings_text(items: list[dict[str, str]] | None, language: str) -> str:
@@ -250,6 +264,130 @@ def _summary_values(row: Any, label: str, category: str | None) -> dict[str, Any
     return values
 
 
+class ReportSource:
+    """The report for ``month`` (``YYYY-MM``) over the projects matching ``where`` (all by default), read
+    as streams: :meth:`rows`, :meth:`subtotal_lines` and :meth:`lines` yield one line at a time from
+    server-side cursors, so a million projects never sit in memory. The totals (one GROUP BY query over
+    the same per-project query) are read at once: a writer may need them before the rows.
+
+    ``as_of`` (default: the last day of the month) is the date the warnings are judged at; 序时进度
+    is always as of the last day of the report month. ``warning_settings`` are the thresholds
+    (:class:`tracker.rules.WarningSettings`; the defaults when None).
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        month: str,
+        where: ColumnElement[bool] | None = None,
+        *,
+        as_of: date | None = None,
+        subtotals: bool = False,
+        warning_settings: Any = None,
+        warnings: bool = True,
+    ) -> None:
+        year, month_number = parse_month(month)
+        self.session = session
+        self.month = f"{year:04d}-{month_number:02d}"
+        self.year = year
+        self.end = month_end(date(year, month_number, 1))
+        self.as_of = as_of or self.end
+        self.where = where
+        self.with_subtotals = subtotals
+        self.warning_settings = warning_settings
+        self.with_warnings = warnings
+        self.base_query = _per_project(self.month, year, where)
+        total_row = session.execute(_grouped(self.base_query.subquery("report_rows"), by_category=False)).one()
+        self.totals = ReportLine("total", _summary_values(total_row, "合计", None), total_row.projects)
+        self.rows_written = 0
+        """Project rows yielded so far by :meth:`rows` (for a writer's message)."""
+
+    def rows(self) -> Iterator[ReportLine]:
+        """The project rows in published order, each built once, the warnings merged in as they come
+        (both queries stream in the same order)."""
+        from tracker.portfolio import stream
+
+        flagged = (
+            _warnings_by_project(self.session, self.as_of, self.where, self.warning_settings)
+            if self.with_warnings
+            else iter(())
+        )
+        pending = next(flagged, None)
+        query = self.base_query.order_by(Plan.id, Category.ordinal, Project.seq, Project.id)
+        end = self.end
+        self.rows_written = 0
+        for number, r in enumerate(stream(self.session, query), start=1):
+            warned: list[dict[str, str]] = []
+            if pending is not None and pending[0] == r.id:
+                warned = pending[1]
+                pending = next(flagged, None)
+            pace = (
+                time_pace(r.start_year, r.start_month, r.finish_year or r.start_year, r.finish_month, end)
+                if r.start_year is not None
+                else None
+            )
+            values = {
+                "seq": number,
+                "code": r.code,
+                "name": r.name,
+                "category": r.category,
+                "district": r.district,
+                "nature": r.nature,
+                "owner": r.owner,
+                "total_investment": r.total_investment,
+                "planned_investment": r.planned_investment,
+                "annual_plan": r.annual_plan,
+                "invested_month": r.invested_month,
+                "invested_ytd": r.invested_ytd,
+                "annual_pct": percent_of(r.invested_ytd, r.annual_plan) if r.annual_plan is not None else None,
+                "invested_to_date": r.invested_to_date,
+                "progress_pct": percent_of(r.invested_to_date, r.total_investment),
+                "time_pace_pct": pace,
+                "status": _status(r),
+                "warnings": warned,
+                "progress_text": r.progress_text or "",
+                "problems": r.problems or "",
+            }
+            self.rows_written = number
+            yield ReportLine("project", values, group=(r.plan_id, r.category_ordinal))
+
+    def subtotal_lines(self) -> Iterator[ReportLine]:
+        """Each category's subtotal (GROUP BY over the per-project query), in published order, streamed;
+        nothing without ``subtotals``."""
+        from tracker.portfolio import stream
+
+        if not self.with_subtotals:
+            return
+        for r in stream(self.session, _grouped(self.base_query.subquery("report_rows"), by_category=True)):
+            yield ReportLine(
+                "subtotal",
+                _summary_values(r, f"小计：{r.category}", r.category),
+                r.projects,
+                group=(r.plan_id, r.category_ordinal),
+            )
+
+    def lines(self) -> Iterator[ReportLine]:
+        """What a table shows: the rows, each category's subtotal after its rows when asked, the totals."""
+        subtotals = self.subtotal_lines()
+        previous: tuple[Any, ...] | None = None
+        for row in self.rows():
+            if self.with_subtotals and previous is not None and row.group != previous:
+                yield from _subtotal_of(subtotals, previous)
+            previous = row.group
+            yield row
+        if self.with_subtotals and previous is not None:
+            yield from _subtotal_of(subtotals, previous)
+        yield self.totals
+
+
+def _subtotal_of(subtotals: Iterator[ReportLine], group: tuple[Any, ...]) -> Iterator[ReportLine]:
+    """The subtotal of ``group`` from the ordered subtotal stream (both follow the published order)."""
+    for line in subtotals:
+        if line.group == group:
+            yield line
+            return
+
+
 def monthly_report(
     session: Session,
     month: str,
@@ -260,60 +398,13 @@ def monthly_report(
     warning_settings: Any = None,
     warnings: bool = True,
 ) -> Report:
-    """The report for ``month`` (``YYYY-MM``) over the projects matching ``where`` (all by default).
-
-    ``as_of`` (default: the last day of the month) is the date the warnings are judged at; 序时进度
-    is always as of the last day of the report month. ``warning_settings`` are the thresholds
-    (:class:`tracker.rules.WarningSettings`; the defaults when None).
-    """
-    year, month_number = parse_month(month)
-    month = f"{year:04d}-{month_number:02d}"
-    end = month_end(date(year, month_number, 1))
-    as_of = as_of or end
-    base_query = _per_project(month, year, where)
-    flagged = _warnings_by_code(session, as_of, where, warning_settings) if warnings else {}
-
-    rows: list[ReportLine] = []
-    for number, r in enumerate(session.execute(base_query.order_by(Plan.id, Category.ordinal, Project.seq)), start=1):
-        pace = (
-            time_pace(r.start_year, r.start_month, r.finish_year or r.start_year, r.finish_month, end)
-            if r.start_year is not None
-            else None
-        )
-        values = {
-            "seq": number,
-            "code": r.code,
-            "name": r.name,
-            "category": r.category,
-            "district": r.district,
-            "nature": r.nature,
-            "owner": r.owner,
-            "total_investment": r.total_investment,
-            "planned_investment": r.planned_investment,
-            "annual_plan": r.annual_plan,
-            "invested_month": r.invested_month,
-            "invested_ytd": r.invested_ytd,
-            "annual_pct": percent_of(r.invested_ytd, r.annual_plan) if r.annual_plan is not None else None,
-            "invested_to_date": r.invested_to_date,
-            "progress_pct": percent_of(r.invested_to_date, r.total_investment),
-            "time_pace_pct": pace,
-            "status": _status(r),
-            "warnings": flagged.get(r.code, []),
-            "progress_text": r.progress_text or "",
-            "problems": r.problems or "",
-        }
-        rows.append(ReportLine("project", values))
-
-    base = base_query.subquery("report_rows")
-    total_row = session.execute(_grouped(base, by_category=False)).one()
-    totals = ReportLine("total", _summary_values(total_row, "合计", None), total_row.projects)
-    category_lines: list[ReportLine] = []
-    if subtotals:
-        for r in session.execute(_grouped(base, by_category=True)):
-            category_lines.append(
-                ReportLine("subtotal", _summary_values(r, f"小计：{r.category}", r.category), r.projects)
-            )
-    return Report(month, as_of, rows, totals, category_lines)
+    """The report for ``month`` as one :class:`Report` in memory (for small callers and tests; the
+    ``report`` command streams a :class:`ReportSource`)."""
+    source = ReportSource(
+        session, month, where, as_of=as_of, subtotals=subtotals, warning_settings=warning_settings, warnings=warnings
+    )
+    rows = list(source.rows())
+    return Report(source.month, source.as_of, rows, source.totals, list(source.subtotal_lines()))
 
 
 def header(column: ReportColumn, language: str) -> str:

@@ -23,13 +23,13 @@ Completed and cancelled projects are never warned about, so they are never red.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, case, or_
+from sqlalchemy import ColumnElement, case, func, or_
 from sqlmodel import Session, select
 
 from tracker import rules
@@ -45,7 +45,7 @@ RULES: tuple[str, ...] = ("overdue", "late_start", "due_soon", "lagging", "stale
 
 SEVERITY_ORDER: dict[str, int] = {"red": 0, "yellow": 1}
 
-__all__ = ["RULES", "WarningItem", "WarningSettings", "counts", "evaluate", "worst_by_code"]
+__all__ = ["RULES", "WarningItem", "WarningSettings", "count_warnings", "counts", "evaluate", "iter_warnings", "worst_by_code"]
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,18 @@ class WarningItem:
     message: str
     message_zh: str = ""
     """The same reason in Chinese, for the Chinese interface and the monthly report."""
+    project_id: int | None = field(default=None, compare=False)
+    """The project's id (codes are unique only within a plan); not part of :meth:`as_dict`."""
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        return {
+            "code": self.code,
+            "name": self.name,
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "message_zh": self.message_zh,
+        }
 
     def reason(self, language: str) -> str:
         """The reason in ``zh`` or ``en``."""
@@ -73,56 +82,106 @@ def _severity(red: ColumnElement[bool] | None, yellow: ColumnElement[bool] | Non
     return case(*whens, else_=None)
 
 
-def evaluate(
-    session: Session,
-    as_of: date,
-    settings: WarningSettings | None = None,
-    where: ColumnElement[bool] | None = None,
-) -> list[WarningItem]:
-    """Every warning as of ``as_of`` for the projects matching ``where``, in published order.
+MESSAGE_COLUMNS: tuple[str, ...] = (
+    "code", "name", "status", "start_year", "start_month", "finish_year", "finish_month", "total_investment",
+)
+"""The project columns the messages read (not whole entities)."""
 
-    One SQL query: each rule's severity is a CASE over its predicates; Python only writes messages.
-    """
-    settings = settings or WarningSettings()
-    columns = {
+
+def _rule_columns(as_of: date, settings: WarningSettings) -> dict[str, Any]:
+    return {
         "overdue": _severity(rules.overdue(as_of), None),
         "late_start": _severity(rules.late_start_red(as_of, settings), rules.late_start(as_of)),
         "due_soon": _severity(None, rules.due_soon(as_of, settings)),
         "lagging": _severity(rules.lagging_red(as_of, settings), rules.lagging_yellow(as_of, settings)),
         "stale": _severity(None, rules.stale(as_of, settings)),
     }
-    any_rule = or_(
+
+
+def _any_rule(as_of: date, settings: WarningSettings) -> ColumnElement[bool]:
+    return or_(
         rules.overdue(as_of),
         rules.late_start(as_of),
         rules.due_soon(as_of, settings),
         rules.lagging(as_of, settings),
         rules.stale(as_of, settings),
     )
+
+
+def warnings_query(as_of: date, settings: WarningSettings, where: ColumnElement[bool] | None = None) -> Any:
+    """The projects some rule flags, in published order (the id breaks ties), each with its rules'
+    severities (``rule_overdue`` … NULL when the rule does not apply), what the messages need, and the
+    money invested up to the as-of month."""
     query = (
-        select(
-            Project,
+        select(  # type: ignore[call-overload]
+            Project.id.label("id"),  # type: ignore[union-attr]
+            *(getattr(Project, name).label(name) for name in MESSAGE_COLUMNS),
             rules.invested_fen(as_of).label("invested_fen"),
             rules.last_report_month(as_of).label("last_month"),
-            *(expr.label(f"rule_{name}") for name, expr in columns.items()),
+            *(expr.label(f"rule_{name}") for name, expr in _rule_columns(as_of, settings).items()),
         )
         .join(Category, Category.id == Project.category_id)  # type: ignore[arg-type]
         .join(Plan, Plan.id == Project.plan_id)  # type: ignore[arg-type]
-        .where(any_rule)
-        .order_by(Plan.id, Category.ordinal, Project.seq)
+        .where(_any_rule(as_of, settings))
+        .order_by(Plan.id, Category.ordinal, Project.seq, Project.id)
     )
-    if where is not None:
-        query = query.where(where)
-    items: list[WarningItem] = []
-    for row in session.exec(query):  # type: ignore[call-overload]
-        project: Project = row[0]
-        invested = fen_to_wan(int(row[1]))
-        last_month: str | None = row[2]
-        for name, severity in zip(RULES, row[3:], strict=True):
+    return query if where is None else query.where(where)
+
+
+def iter_warnings(
+    session: Session,
+    as_of: date,
+    settings: WarningSettings | None = None,
+    where: ColumnElement[bool] | None = None,
+) -> Iterator[WarningItem]:
+    """Every warning as of ``as_of`` for the projects matching ``where``, in published order, streamed
+    from one SQL query (each rule's severity is a CASE over its predicates; Python only words the
+    reasons): memory holds one batch of rows whatever the portfolio's size."""
+    from tracker.portfolio import stream
+
+    settings = settings or WarningSettings()
+    for row in stream(session, warnings_query(as_of, settings, where)):
+        invested = fen_to_wan(int(row.invested_fen))
+        for name in RULES:
+            severity = getattr(row, f"rule_{name}")
             if severity is None:
                 continue
-            message, message_zh = MESSAGES[name](project, as_of, settings, invested, last_month)
-            items.append(WarningItem(project.code, project.name, name, severity, message, message_zh))
-    return items
+            message, message_zh = MESSAGES[name](row, as_of, settings, invested, row.last_month)
+            yield WarningItem(row.code, row.name, name, severity, message, message_zh, row.id)
+
+
+def evaluate(
+    session: Session,
+    as_of: date,
+    settings: WarningSettings | None = None,
+    where: ColumnElement[bool] | None = None,
+) -> list[WarningItem]:
+    """Every warning as of ``as_of`` for the projects matching ``where``, in published order (a list:
+    for small callers; commands that write every warning use :func:`iter_warnings`)."""
+    return list(iter_warnings(session, as_of, settings, where))
+
+
+def count_warnings(
+    session: Session,
+    as_of: date,
+    settings: WarningSettings | None = None,
+    where: ColumnElement[bool] | None = None,
+) -> tuple[dict[str, dict[str, int]], int]:
+    """Per rule, how many red and yellow items (as :func:`counts`), and how many projects are flagged:
+    one aggregate query, so a writer can print the counts before it streams the items."""
+    settings = settings or WarningSettings()
+    flagged = warnings_query(as_of, settings, where).order_by(None).subquery("flagged")
+    columns = [func.count()]
+    for name in RULES:
+        column = getattr(flagged.c, f"rule_{name}")
+        for severity in ("red", "yellow"):
+            columns.append(func.coalesce(func.sum(case((column == severity, 1), else_=0)), 0))
+    row = session.execute(select(*columns)).one()  # type: ignore[call-overload]
+    table: dict[str, dict[str, int]] = {}
+    values = iter(row[1:])
+    for name in RULES:
+        table[name] = {"red": int(next(values)), "yellow": int(next(values))}
+    return table, int(row[0])
 
 
 def worst_by_code(items: Iterable[WarningItem]) -> dict[str, str]:
@@ -179,7 +238,7 @@ Words = tuple[str, str]
 """A reason in English and in Chinese."""
 
 
-def _overdue(p: Project, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> Words:
+def _overdue(p: Any, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> Words:
     assert p.finish_year is not None
     ago = month_index(as_of.year, as_of.month) - month_index(p.finish_year, p.finish_month or 12)
     en, zh = _status_words(p.status)
@@ -189,7 +248,7 @@ def _overdue(p: Project, as_of: date, s: WarningSettings, invested: Decimal, las
     )
 
 
-def _late_start(p: Project, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> Words:
+def _late_start(p: Any, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> Words:
     assert p.start_year is not None
     ago = month_index(as_of.year, as_of.month) - month_index(p.start_year, p.start_month or 12)
     return (
@@ -198,7 +257,7 @@ def _late_start(p: Project, as_of: date, s: WarningSettings, invested: Decimal, 
     )
 
 
-def _due_soon(p: Project, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> Words:
+def _due_soon(p: Any, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> Words:
     assert p.finish_year is not None
     ahead = month_index(p.finish_year, p.finish_month or 12) - month_index(as_of.year, as_of.month)
     when, when_zh = ("this month", "本月到期") if ahead == 0 else (f"in {_months(ahead)}", f"{ahead}个月后到期")
@@ -209,7 +268,7 @@ def _due_soon(p: Project, as_of: date, s: WarningSettings, invested: Decimal, la
     )
 
 
-def _lagging(p: Project, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> Words:
+def _lagging(p: Any, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> Words:
     assert p.start_year is not None and p.finish_year is not None
     pace = time_pace(p.start_year, p.start_month, p.finish_year, p.finish_month, as_of)
     progress = percent_of(invested, p.total_investment) or Decimal(0)
@@ -220,7 +279,7 @@ def _lagging(p: Project, as_of: date, s: WarningSettings, invested: Decimal, las
     )
 
 
-def _stale(p: Project, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> Words:
+def _stale(p: Any, as_of: date, s: WarningSettings, invested: Decimal, last: str | None) -> Words:
     if last is None:
         return "in progress with no progress report yet", "在建,尚无进度报告"
     year, month = parse_month(last)

@@ -6,17 +6,17 @@ Thin faces over :mod:`tracker.rollups`, :mod:`tracker.warnings`, :mod:`tracker.v
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from tracker.cli.app import EXIT_FINDINGS, app, fail, state
-from tracker.cli.output import console, echo, print_json
+from tracker.cli.output import console, echo, print_json, stdout_text
 from tracker.cli.query import FILTER_COMMAND, FilterWords, choose_format, compile_filter, status_label
 
 if TYPE_CHECKING:
     from tracker.rollups import RollupRow
-    from tracker.warnings import WarningItem
 
 # --------------------------------------------------------------------------------------------
 # rollup
@@ -123,7 +123,7 @@ def warnings_command(
     Exit status 1 when there is at least one warning, 0 when there is none.
     """
     from tracker.db import reading
-    from tracker.warnings import WarningSettings, counts, evaluate
+    from tracker.warnings import WarningSettings
 
     st = state(ctx)
     fmt = fmt or "table"
@@ -133,42 +133,76 @@ def warnings_command(
     settings = WarningSettings.from_config(st.config)
     engine = st.engine()
     with reading(engine) as session:
-        items = evaluate(session, st.as_of, settings, where)
-    if fmt == "json":
-        print_json({
-            "as_of": st.as_of.isoformat(),
-            "counts": counts(items),
-            "items": [item.as_dict() for item in items],
-        })
-    else:
-        print_warnings(items, st.as_of.isoformat())
-    if items:
+        if fmt == "json":
+            found = write_warnings_json(session, st.as_of, settings, where)
+        else:
+            found = print_warnings(session, st.as_of, settings, where)
+    if found:
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def print_warnings(items: list[WarningItem], as_of: str) -> None:
-    """The warnings as a table; code, name and reason are ``Text`` (never markup, controls shown)."""
-    from rich.table import Table
+def write_warnings_json(session: Any, as_of: date, settings: Any, where: Any) -> int:
+    """``{"as_of", "counts", "items"}`` exactly as ``dumps_json`` wrote it: the counts from one aggregate
+    query first, then the items streamed from the warnings query as they are worded. Returns the items."""
+    from tracker.export import json_value, write_json_list
+    from tracker.warnings import count_warnings, iter_warnings
+
+    table, _ = count_warnings(session, as_of, settings, where)
+    out = stdout_text()
+    out.write('{\n  "as_of": ' + json_value(as_of.isoformat(), 1) + ',\n  "counts": ' + json_value(table, 1))
+    out.write(',\n  "items": ')
+    written = write_json_list(out, (item.as_dict() for item in iter_warnings(session, as_of, settings, where)), 1)
+    out.write("\n}\n")
+    return written
+
+
+def print_warnings(session: Any, as_of: date, settings: Any, where: Any) -> int:
+    """The warnings as a table, red ones first (each pass streams the warnings query and keeps one
+    severity); code, name and reason are ``Text`` (never markup, controls shown). Returns the items.
+
+    Up to :data:`~tracker.cli.query.TABLE_BATCH` rows make one table; more are printed a table at a time."""
     from rich.text import Text
 
+    from tracker.cli.query import TABLE_BATCH
     from tracker.safe_text import plain_text
-    from tracker.warnings import SEVERITY_ORDER
+    from tracker.warnings import iter_warnings
 
-    red = sum(1 for i in items if i.severity == "red")
-    projects = len({i.code for i in items})
+    total = red = 0
+    projects = 0
+    last_project: Any = None
+    batch: list[list[Any]] = []
+    for severity in ("red", "yellow"):
+        for item in iter_warnings(session, as_of, settings, where):
+            if severity == "red" and item.project_id != last_project:
+                projects += 1  # counted on the first pass, which sees every item
+                last_project = item.project_id
+            if item.severity != severity:
+                continue
+            total += 1
+            red += severity == "red"
+            if len(batch) == TABLE_BATCH:
+                _print_warning_rows(batch, None)
+                batch = []
+            batch.append([
+                Text(item.severity, style="bold red" if item.severity == "red" else "yellow"),
+                *(plain_text(cell) for cell in (item.rule, item.code, item.name, item.message)),
+            ])
     caption = (
-        f"as of {as_of}: {len(items)} warning{'' if len(items) == 1 else 's'} ({red} red, {len(items) - red} yellow) "
+        f"as of {as_of.isoformat()}: {total} warning{'' if total == 1 else 's'} ({red} red, {total - red} yellow) "
         f"on {projects} project{'' if projects == 1 else 's'}"
     )
+    _print_warning_rows(batch, caption)
+    return total
+
+
+def _print_warning_rows(rows: list[list[Any]], caption: str | None) -> None:
+    from rich.table import Table
+
     table = Table(caption=caption, caption_justify="left")
     for name in ("severity", "rule", "code", "name", "why"):
         table.add_column(name, overflow="fold")
-    ordered = sorted(enumerate(items), key=lambda pair: (SEVERITY_ORDER[pair[1].severity], pair[0]))
-    for _, item in ordered:
-        table.add_row(
-            Text(item.severity, style="bold red" if item.severity == "red" else "yellow"),
-            *(plain_text(cell) for cell in (item.rule, item.code, item.name, item.message)),
-        )
+    for row in rows:
+        table.add_row(*row)
     console().print(table)
 
 

@@ -7,6 +7,7 @@ neutralised), with a UTF-8 BOM by default when written to a file (``export.bom``
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -35,10 +36,17 @@ def export(
     ] = None,
 ) -> None:
     """Export every project with the full record (see README for the keys)."""
-    from tracker.cli.output import check_output_path, output_file
+    from tracker.cli.output import collector_paused
+
+    with collector_paused() as resume:
+        _export(ctx, fmt, output, bom, resume)
+
+
+def _export(ctx: Any, fmt: str, output: Path | None, bom: bool | None, resume: Any) -> None:
+    from tracker.cli.output import check_output_path, output_file, stdout_text
     from tracker.db import reading
-    from tracker.export import record, to_csv, to_json
-    from tracker.portfolio import rows
+    from tracker.export import EXPORT_KEYS, row_record, write_json_list
+    from tracker.portfolio import iter_rows
 
     if fmt not in ("json", "csv", "xlsx"):
         fail(f"--format must be json, csv or xlsx, not {fmt!r}")
@@ -48,23 +56,31 @@ def export(
         check_output_path(output)
     st = state(ctx)
     engine = st.engine()
-    with reading(engine) as session:
-        records = [record(r) for r in rows(session)]
-    if fmt == "xlsx":
-        assert output is not None
-        _write_xlsx(records, output)
-    else:
+    use_bom = bom if bom is not None else (output is not None and bool(st.config.get("export.bom")))
+
+    def write(out: Any, records: Any) -> int:
+        """Every record to ``out`` as it is read: nothing is built whole."""
         if fmt == "json":
-            text = to_json(records)
-        else:
-            use_bom = bom if bom is not None else (output is not None and bool(st.config.get("export.bom")))
-            text = to_csv(records, bom=use_bom)
-        if output is None:
-            typer.echo(text, nl=False)
+            count = write_json_list(out, records)
+            out.write("\n")
+            return count
+        from tracker.excel import write_csv_rows
+
+        return write_csv_rows(out, EXPORT_KEYS, ([rec.get(k) for k in EXPORT_KEYS] for rec in records), bom=use_bom)
+
+    resume()
+    with reading(engine) as session:
+        records = (row_record(r) for r in iter_rows(session))
+        if fmt == "xlsx":
+            assert output is not None
+            count = _write_xlsx(records, output)
+        elif output is None:
+            write(stdout_text(), records)
             return
-        with output_file(output) as out:
-            out.write(text)
-    echo(f"wrote {len(records)} projects to {output}", err=True)
+        else:
+            with output_file(output) as out:
+                count = write(out, records)
+    echo(f"wrote {count} projects to {output}", err=True)
 
 
 def _kind(key: str) -> Any:
@@ -77,7 +93,7 @@ def _kind(key: str) -> Any:
     return "text"
 
 
-def _write_xlsx(records: list[dict[str, Any]], output: Path) -> None:
+def _write_xlsx(records: Iterable[dict[str, Any]], output: Path) -> int:
     from tracker.excel import Sheet, SheetColumn, write_xlsx
     from tracker.export import EXPORT_KEYS
 
@@ -85,4 +101,4 @@ def _write_xlsx(records: list[dict[str, Any]], output: Path) -> None:
     from tracker.cli.output import output_file
 
     with output_file(output, binary=True) as out:
-        write_xlsx([Sheet("projects", columns, [[rec.get(k) for k in EXPORT_KEYS] for rec in records])], out)
+        return write_xlsx([Sheet("projects", columns, ([rec.get(k) for k in EXPORT_KEYS] for rec in records))], out)

@@ -34,6 +34,44 @@ def console() -> Console:
     return Console(width=200, color_system=None, soft_wrap=True, highlight=False)
 
 
+@contextmanager
+def collector_paused() -> Iterator[Any]:
+    """Start-up without the cyclic collector (as ``tracker check`` does): the imports allocate several
+    hundred thousand long-lived objects that the collector would walk again and again. The block gets
+    a ``resume`` function to call once the imports are done and before rows stream: it freezes what
+    exists (so later collections skip it) and turns the collector back on, so a long stream still
+    collects. At exit the survivors are frozen, which spares the shutdown collection."""
+    import atexit
+    import gc
+
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
+    collecting = gc.isenabled()
+    gc.disable()
+
+    def resume() -> None:
+        gc.freeze()
+        if collecting:
+            gc.enable()
+
+    try:
+        yield resume
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def stdout_text() -> IO[str]:
+    """The text stream documents (CSV, JSON) are streamed to: click's stdout, the stream ``typer.echo``
+    writes to (UTF-8 where the locale's would be ASCII), without a newline translation."""
+    try:
+        from typer._click.utils import _default_text_stdout
+    except ImportError:  # pragma: no cover - a Typer that depends on Click again
+        from click.utils import _default_text_stdout  # type: ignore[no-redef]
+    stream = _default_text_stdout()
+    return stream if stream is not None else sys.stdout
+
+
 def print_json(data: Any) -> None:
     """JSON with exact money and Chinese as is, to stdout."""
     from tracker.export import dumps_json

@@ -8,7 +8,7 @@ exits 1; a usage error exits 2.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from tracker.history import HistoryItem
     from tracker.importing.csv_import import CsvImportResult
     from tracker.models import ProgressRecord
-    from tracker.report import Report
+    from tracker.report import ReportSource
 
 TextOrJson = Annotated[str, typer.Option("--format", help="text or json.")]
 
@@ -245,37 +245,39 @@ def history_command(
 ) -> None:
     """The audit log: who changed what and when, field by field (old → new), newest first."""
     from tracker.db import reading
-    from tracker.history import history
+    from tracker.history import iter_history
 
     _check_format(fmt, ("text", "json"))
     check_option(limit, "--limit", low=0)
     with reading(state(ctx).engine()) as session:
-        items = history(session, code, limit or None)
-    if fmt == "json":
-        print_json([item.as_dict() for item in items])
-        return
-    _print_history(items)
+        items = iter_history(session, code, limit or None)
+        if fmt == "json":
+            from tracker.cli.output import stdout_text
+            from tracker.export import write_json_list
+
+            out = stdout_text()
+            write_json_list(out, (item.as_dict() for item in items))
+            out.write("\n")
+            return
+        _print_history(items)
 
 
 ROWS_SHOWN = 12
 """Rows listed per operation in the text view (an import touches ~90); JSON has them all."""
 
 
-def _print_history(items: list[HistoryItem]) -> None:
+def _print_history(items: Iterable[HistoryItem]) -> None:
     """Operations, newest first, each with its changed rows; who, what and the values are data and
     are printed as ``Text`` on one line each (controls and line breaks shown as escapes)."""
     from rich.text import Text
 
     from tracker.safe_text import plain_text
 
-    if not items:
-        echo("no changes recorded")
-        return
     out = console()
-    shown_for: dict[int, int] = {}
+    shown_for: dict[int, int] = {}  # the operation being printed: rows shown so far
     for item in items:
         if item.operation_id not in shown_for:
-            shown_for[item.operation_id] = 0
+            shown_for = {item.operation_id: 0}
             flags = ""
             if item.undone_by:
                 flags += f" [undone by {item.undone_by}]"
@@ -287,7 +289,7 @@ def _print_history(items: list[HistoryItem]) -> None:
                     plain_text(f"{when} {item.who} {item.kind}: {item.summary}{flags}", single_line=True),
                 )
             )
-            total = sum(1 for i in items if i.operation_id == item.operation_id and i.table)
+            total = item.entries
             if total > ROWS_SHOWN:
                 out.print(f"  ({total} rows; the first {ROWS_SHOWN} shown — --format json lists all)", highlight=False)
         if item.table is None:
@@ -296,6 +298,8 @@ def _print_history(items: list[HistoryItem]) -> None:
         if shown_for[item.operation_id] > ROWS_SHOWN:
             continue
         out.print(plain_text("  " + _entry_text(item), single_line=True))
+    if not shown_for:
+        echo("no changes recorded")
 
 
 def _entry_text(item: HistoryItem) -> str:
@@ -411,7 +415,7 @@ def report_command(
     """The monthly report (月报): one row per project, totals, optional category subtotals; exact figures."""
     from tracker.db import reading
     from tracker.progress import ProgressError, check_month
-    from tracker.report import monthly_report
+    from tracker.report import ReportSource
     from tracker.schedule import month_end
 
     st = state(ctx)
@@ -438,8 +442,8 @@ def report_command(
     settings = _warning_settings(st)
     where = _report_filter(st, words, as_of, settings)
     with reading(st.engine()) as session:
-        report = monthly_report(session, month, where, as_of=as_of, subtotals=subtotals, warning_settings=settings)
-    write_report(report, fmt, output, language, _bom(st, bom, output))
+        source = ReportSource(session, month, where, as_of=as_of, subtotals=subtotals, warning_settings=settings)
+        write_report(source, fmt, output, language, _bom(st, bom, output))
 
 
 def _warning_settings(st: Any) -> Any:
@@ -466,47 +470,54 @@ def _bom(st: Any, option: bool | None, output: Path | None) -> bool:
     return bool(st.config.get("export.bom")) if output is not None else False
 
 
-def write_report(report: Report, fmt: str, output: Path | None, language: str, bom: bool) -> None:
-    from tracker.export import dumps_json
-    from tracker.report import COLUMNS, display_values, header, to_data
+def write_report(source: ReportSource, fmt: str, output: Path | None, language: str, bom: bool) -> None:
+    """The report streamed to ``output`` (a temporary file renamed when complete) or stdout: each line's
+    display values built once, each line written as it is read."""
+    from tracker.cli.output import output_file, stdout_text
+
+    if output is None:
+        _write_report_to(stdout_text(), source, fmt, language, bom=bom)
+    elif fmt == "xlsx":
+        with output_file(output, binary=True) as out:
+            _write_report_to(out, source, fmt, language, bom=False)
+    else:
+        with output_file(output) as out:
+            _write_report_to(out, source, fmt, language, bom=bom)
+    if output is not None:
+        echo(f"wrote the {source.month} report ({source.rows_written} projects) to {output}", err=True)
+
+
+def _write_report_to(out: Any, source: ReportSource, fmt: str, language: str, *, bom: bool) -> None:
+    from tracker.report import COLUMNS, display_values, header
+
+    def cells(line: Any) -> list[Any]:
+        values = display_values(line, language)
+        return [values[c.key] for c in COLUMNS]
 
     if fmt == "json":
-        _emit(dumps_json(to_data(report)) + "\n", output, bom=False)
+        from tracker.export import json_value, write_json_list
+
+        columns = [{"key": c.key, "zh": c.zh, "kind": c.kind} for c in COLUMNS]
+        out.write('{\n  "month": ' + json_value(source.month, 1) + ',\n  "as_of": ')
+        out.write(json_value(source.as_of.isoformat(), 1) + ',\n  "columns": ' + json_value(columns, 1))
+        out.write(',\n  "rows": ')
+        write_json_list(out, (line.values for line in source.rows()), 1)
+        out.write(',\n  "subtotals": ')
+        write_json_list(out, (line.values | {"count": line.count} for line in source.subtotal_lines()), 1)
+        totals = source.totals.values | {"count": source.totals.count}
+        out.write(',\n  "totals": ' + json_value(totals, 1) + "\n}\n")
+    elif fmt == "csv":
+        from tracker.excel import write_csv_rows
+
+        write_csv_rows(  # a BOM only in CSV (with --bom also on stdout), as before
+            out, [header(c, language) for c in COLUMNS], (cells(line) for line in source.lines()), bom=bom
+        )
     else:
-        lines = report.lines()
-        rows: list[Sequence[Any]] = [[display_values(line, language)[c.key] for c in COLUMNS] for line in lines]
-        if fmt == "csv":
-            from tracker.excel import csv_text
+        from tracker.excel import Bold, Sheet, SheetColumn, write_xlsx
 
-            _emit(csv_text([header(c, language) for c in COLUMNS], rows, bom=bom), output, bom=False)
-        else:
-            from tracker.excel import Sheet, SheetColumn, write_xlsx
-
-            assert output is not None
-            name = f"月报 {report.month}" if language == "zh" else f"report {report.month}"
-            sheet = Sheet(
-                name,
-                [SheetColumn(header(c, language), c.kind) for c in COLUMNS],
-                rows,
-                bold_rows={i for i, line in enumerate(lines) if line.kind != "project"},
-            )
-            from tracker.cli.output import output_file
-
-            with output_file(output, binary=True) as out:
-                write_xlsx([sheet], out)
-    if output is not None:
-        echo(f"wrote the {report.month} report ({len(report.rows)} projects) to {output}", err=True)
-
-
-def _emit(text: str, output: Path | None, *, bom: bool) -> None:
-    """Text to ``output`` (exactly, no newline translation) or stdout."""
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        from tracker.cli.output import output_file
-
-        with output_file(output) as out:
-            out.write(("\ufeff" if bom else "") + text)
+        name = f"月报 {source.month}" if language == "zh" else f"report {source.month}"
+        rows = (Bold(cells(line)) if line.kind != "project" else cells(line) for line in source.lines())
+        write_xlsx([Sheet(name, [SheetColumn(header(c, language), c.kind) for c in COLUMNS], rows)], out)
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,12 +10,13 @@ so they have no one-letter options (``-f`` would swallow ``-finish<=2022``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from tracker.cli.app import EXIT_ERROR, app, fail, state
-from tracker.cli.output import console, echo, print_json, stdout_is_terminal
+from tracker.cli.output import console, echo, stdout_is_terminal, stdout_text
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
@@ -117,10 +118,17 @@ def list_projects(
     fmt: Annotated[str | None, typer.Option("--format", help="table, csv or json (default: table on a terminal, csv on a pipe).")] = None,
 ) -> None:
     """List the projects matching FILTER (all of them without one), in published order unless --sort."""
+    from tracker.cli.output import collector_paused
+
+    with collector_paused() as resume:
+        _list(ctx, words, sort, columns, fmt, resume)
+
+
+def _list(ctx: Any, words: Any, sort: str | None, columns: str | None, fmt: str | None, resume: Any) -> None:
     from tracker.db import reading
-    from tracker.export import EXPORT_KEYS, record, to_csv
+    from tracker.export import EXPORT_KEYS, row_record
     from tracker.filters import FilterError, parse_sort
-    from tracker.portfolio import rows
+    from tracker.portfolio import iter_rows
 
     st = state(ctx)
     fmt = choose_format(fmt, ("table", "csv", "json"), "csv")
@@ -133,40 +141,71 @@ def list_projects(
             filter_error(sort, exc, "sort")
     where = compile_filter(st, words)
     engine = st.engine()
+    resume()
     with reading(engine) as session:
-        records = [record(r) for r in rows(session, where, order)]
-    if fmt == "json":
-        print_json(records if columns is None else [{k: rec[k] for k in keys} for rec in records])
-    elif fmt == "csv":
-        typer.echo(to_csv(records, keys), nl=False)
-    else:
-        print_table(records, keys)
+        records = (row_record(r) for r in iter_rows(session, where, order))
+        if fmt == "json":
+            from tracker.export import write_json_list
+
+            out = stdout_text()
+            write_json_list(out, records if columns is None else ({k: rec[k] for k in keys} for rec in records))
+            out.write("\n")
+        elif fmt == "csv":
+            from tracker.excel import write_csv_rows
+
+            write_csv_rows(stdout_text(), keys, ([rec.get(k) for k in keys] for rec in records), bom=False)
+        else:
+            print_table(records, keys)
 
 
-def print_table(records: list[dict[str, Any]], columns: tuple[str, ...] = LIST_COLUMNS) -> None:
-    """The records as a Rich table; every cell a ``Text`` (data never read as markup, controls shown)."""
-    from rich.table import Table
+TABLE_BATCH = 1000
+"""Rows per Rich table when a list is printed on a terminal: a longer list is printed a table at a time
+(each sized to its own rows), so a million projects never sit in memory; up to this many, one table."""
 
+
+def print_table(records: Iterable[dict[str, Any]], columns: tuple[str, ...] = LIST_COLUMNS) -> None:
+    """The records as a Rich table; every cell a ``Text`` (data never read as markup, controls shown).
+
+    Streamed: up to :data:`TABLE_BATCH` rows make one table, as they always did; a longer list is printed
+    in tables of that many rows as they come, the last one captioned with the count."""
     from tracker.money import fmt_wan_grouped
     from tracker.safe_text import plain_text
 
-    table = Table(caption=f"{len(records)} projects", caption_justify="left")
-    for column in columns:
-        numeric = column in (*MONEY_KEYS, "social_share_pct", "seq", "start_year", "finish_year")
-        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
-    for rec in records:
-        cells = []
+    def cells(rec: dict[str, Any]) -> list[Any]:
+        out = []
         for column in columns:
             value = rec[column]
             if value is None:
-                cells.append("")
+                cell = ""
             elif column in MONEY_KEYS:
-                cells.append(fmt_wan_grouped(value))
+                cell = fmt_wan_grouped(value)
             elif column == "status":
-                cells.append(status_label(value))
+                cell = status_label(value)
             else:
-                cells.append(str(value))
-        table.add_row(*(plain_text(cell) for cell in cells))
+                cell = str(value)
+            out.append(plain_text(cell))
+        return out
+
+    batch: list[list[Any]] = []
+    total = 0
+    for rec in records:
+        if len(batch) == TABLE_BATCH:
+            _print_table_batch(batch, columns, None)
+            batch = []
+        batch.append(cells(rec))
+        total += 1
+    _print_table_batch(batch, columns, f"{total} projects")
+
+
+def _print_table_batch(rows: list[list[Any]], columns: tuple[str, ...], caption: str | None) -> None:
+    from rich.table import Table
+
+    table = Table(caption=caption, caption_justify="left")
+    for column in columns:
+        numeric = column in (*MONEY_KEYS, "social_share_pct", "seq", "start_year", "finish_year")
+        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*row)
     console().print(table)
 
 
