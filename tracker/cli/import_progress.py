@@ -105,7 +105,7 @@ def _value(field: str, value: Any) -> str:
 def _print(result: ReturnsResult) -> None:
     from tracker.safe_text import visible
 
-    where = ", ".join(f.path for f in result.files)
+    where = result.files[0].path if len(result.files) == 1 else f"{len(result.files)} files"
     prefix = "would import (dry run)" if result.dry_run else "imported"
     operation = f" (operation {result.operation_id})" if result.operation_id else ""
     echo(

@@ -805,7 +805,7 @@ def _record(
         return
     for ledger in ledgers.values():
         close_ledger(session, op, ledger)
-    names = ", ".join(Path(f.path).name for f in result.files)
+    names = Path(result.files[0].path).name if len(result.files) == 1 else f"{len(result.files)} files"
     op.summary = (
         f"import-progress {result.month}: {result.recorded} recorded, {result.corrected} corrected from {names}"
     )[:500]
