@@ -34,7 +34,7 @@ from tracker.concurrency import check_version, claim
 from tracker.db import transaction
 from tracker.editing import UnknownProjectError
 from tracker.errors import RefusedError
-from tracker.models import AnnualPlan, ProgressRecord, Project, Status, utcnow
+from tracker.models import AnnualPlan, Operation, ProgressRecord, Project, Status, utcnow
 from tracker.money import MoneyError, fmt_wan, normalise, parse_wan
 from tracker.schedule import month_index, parse_month
 
@@ -155,7 +155,7 @@ def _check_running_total(records: list[ProgressRecord], month: str, invested: De
             )
 
 
-def _check_text(field_name: str, value: str, *, multiline: bool = True) -> str:
+def check_text_field(field_name: str, value: str, *, multiline: bool = True) -> str:
     """A text field of the record, stripped, if it may be stored; else :class:`ProgressError` naming it."""
     text = one_newline(value.strip()) if multiline else value.strip()
     try:
@@ -164,12 +164,165 @@ def _check_text(field_name: str, value: str, *, multiline: bool = True) -> str:
         raise ProgressError(field_name, str(exc).removeprefix(f"{field_name}: ")) from exc
 
 
+_check_text = check_text_field  # the name this module used before the import of returns shared it
+
+
 def base_status(project: Project, records: list[ProgressRecord], earlier: list[ProgressRecord]) -> str:
     """The status a new month starts from: the latest earlier month's; with no earlier month, the
     project's own status if it has no records at all, else not started (it was reported later)."""
     if earlier:
         return earlier[-1].status
     return project.status if not records else Status.NOT_STARTED.value
+
+
+@dataclass(frozen=True)
+class MonthInput:
+    """A month's report for one project, checked field by field (no database needed yet).
+
+    None means "not given": the month's existing value is kept (or, for a new month, carried over)."""
+
+    month: str
+    status: Status | None = None
+    invested: Decimal | None = None
+    progress_text: str | None = None
+    problems: str | None = None
+    reporter: str = ""
+
+
+def check_input(
+    month: str,
+    *,
+    status: str | Status | None = None,
+    invested: str | Decimal | None = None,
+    progress_text: str | None = None,
+    problems: str | None = None,
+    reporter: str = "",
+    as_of: date | None = None,
+) -> MonthInput:
+    """The values of one month's report checked in the order ``tracker progress`` reports them
+    (month, status, amount, texts, reporter); the first bad one raises :class:`ProgressError`."""
+    return MonthInput(
+        check_month(month, as_of),
+        parse_status(status) if status is not None else None,
+        parse_amount(invested) if invested is not None else None,
+        check_text_field("progress_text", progress_text) if progress_text is not None else None,
+        check_text_field("problems", problems) if problems is not None else None,
+        check_text_field("reporter", reporter, multiline=False),
+    )
+
+
+@dataclass
+class Ledger:
+    """One project inside a writer's session: its records (kept current as months are planned and
+    written), its values before the first change, and the version it was read at."""
+
+    project: Project
+    records: list[ProgressRecord]
+    before: dict[str, Any]
+    seen_version: int
+    touched: bool = False
+
+    def invested_to_date(self) -> Decimal:
+        return sum((r.invested for r in self.records), Decimal(0))
+
+
+def open_ledger(session: Session, code: str, expected_version: int | None = None) -> Ledger:
+    """The project ``code`` and its records, read inside ``session`` (:class:`UnknownProjectError`
+    for a bad code, :class:`ConcurrentEditError` when ``expected_version`` is stale)."""
+    project = _project(session, code)
+    return ledger_for(session, project, expected_version)
+
+
+def ledger_for(session: Session, project: Project, expected_version: int | None = None) -> Ledger:
+    """A :class:`Ledger` for a project already loaded in ``session``."""
+    check_version(project, expected_version)
+    query = select(ProgressRecord).where(ProgressRecord.project_id == project.id).order_by(ProgressRecord.month)  # type: ignore[arg-type]
+    records = list(session.exec(query))
+    return Ledger(project, records, audit.snapshot(project), project.version)
+
+
+@dataclass
+class PlannedMonth:
+    """What writing one month would do: the record's new values and, for a correction, the old ones."""
+
+    ledger: Ledger
+    month: str
+    existing: ProgressRecord | None
+    values: dict[str, Any]
+    changed: dict[str, tuple[Any, Any]]
+
+
+def plan_month(ledger: Ledger, entry: MonthInput) -> PlannedMonth:
+    """The record ``entry`` makes of ``ledger``'s month (fields not given kept or carried over), checked
+    against the running total (:class:`ProgressError`); nothing is written. ``changed`` is empty when
+    the month already holds these values."""
+    records = ledger.records
+    month = entry.month
+    existing = next((r for r in records if r.month == month), None)
+    earlier = [r for r in records if r.month < month]
+    values: dict[str, Any] = {
+        "status": (entry.status.value if entry.status else None)
+        or (existing.status if existing else None)
+        or base_status(ledger.project, records, earlier),
+        "invested": entry.invested if entry.invested is not None else (existing.invested if existing else Decimal(0)),
+        "progress_text": entry.progress_text
+        if entry.progress_text is not None
+        else (existing.progress_text if existing else ""),
+        "problems": entry.problems if entry.problems is not None else (existing.problems if existing else ""),
+    }
+    _check_running_total(records, month, values["invested"])
+    if existing is not None:
+        changed = {k: (getattr(existing, k), v) for k, v in values.items() if getattr(existing, k) != v}
+    else:
+        changed = {k: (None, v) for k, v in values.items()}
+    return PlannedMonth(ledger, month, existing, values, changed)
+
+
+def write_month(session: Session, op: Operation, planned: PlannedMonth, reporter: str) -> ProgressRecord:
+    """Write a planned month (with changes) under operation ``op``: the record is inserted or corrected
+    and logged. Call :func:`close_ledger` once per project after its months are written."""
+    ledger, existing = planned.ledger, planned.existing
+    reporter = reporter or audit.current_actor()
+    code = ledger.project.code
+    if existing is not None:
+        record_before = audit.snapshot(existing)
+        for k, (_, v) in planned.changed.items():
+            setattr(existing, k, v)
+        existing.reporter = reporter
+        existing.recorded_at = utcnow()
+        audit.log_update(session, op, existing, record_before, code)
+        record = existing
+    else:
+        record = ProgressRecord(project_id=ledger.project.id, month=planned.month, reporter=reporter, **planned.values)  # type: ignore[arg-type]
+        session.add(record)
+        ledger.records.append(record)
+        ledger.records.sort(key=lambda r: r.month)
+        audit.log_insert(session, op, record, code)
+    ledger.touched = True
+    return record
+
+
+def close_ledger(session: Session, op: Operation, ledger: Ledger) -> None:
+    """After a project's months are written: its status follows its latest month, its version is raised
+    once (compare-and-set against the version it was read at) and the project row is logged once."""
+    if not ledger.touched:
+        return
+    project = ledger.project
+    latest = max(ledger.records, key=lambda r: r.month)
+    if project.status != latest.status:
+        project.status = latest.status
+    claim(session, project, ledger.seen_version)
+    audit.log_update(session, op, project, ledger.before, project.code)
+
+
+def month_summary(planned: PlannedMonth) -> str:
+    """``progress 2-9 2023-06: 在建, 120 万元`` (``correct`` for a correction): an operation's summary."""
+    verb = "correct" if planned.existing is not None else "progress"
+    values = planned.values
+    return (
+        f"{verb} {planned.ledger.project.code} {planned.month}: {Status(values['status']).zh}, "
+        f"{fmt_wan(values['invested'])} 万元"
+    )
 
 
 def record_progress(
@@ -190,86 +343,53 @@ def record_progress(
     Fields left as None are kept from the month's existing record; for a new month the status
     carries over from the latest earlier record (else the project's status) and the amount is 0.
     ``as_of`` refuses months after it. ``expected_version`` refuses a stale editor.
+
+    The one-project wrapper of the session-level core (:func:`check_input`, :func:`open_ledger`,
+    :func:`plan_month`, :func:`write_month`, :func:`close_ledger`), which ``tracker import-progress``
+    runs for many projects inside one operation.
     """
-    month = check_month(month, as_of)
-    new_status = parse_status(status) if status is not None else None
-    amount = parse_amount(invested) if invested is not None else None
-    progress_text = _check_text("progress_text", progress_text) if progress_text is not None else None
-    problems = _check_text("problems", problems) if problems is not None else None
-    reporter = _check_text("reporter", reporter, multiline=False)
+    entry = check_input(
+        month,
+        status=status,
+        invested=invested,
+        progress_text=progress_text,
+        problems=problems,
+        reporter=reporter,
+        as_of=as_of,
+    )
     with transaction(engine) as session:
-        project = _project(session, code)
-        check_version(project, expected_version)
-        seen_version = project.version
-        project_before = audit.snapshot(project)
-        records = project_progress(session, project.code)
-        existing = next((r for r in records if r.month == month), None)
-        earlier = [r for r in records if r.month < month]
-
-        values: dict[str, Any] = {
-            "status": (new_status.value if new_status else None)
-            or (existing.status if existing else None)
-            or base_status(project, records, earlier),
-            "invested": amount if amount is not None else (existing.invested if existing else Decimal(0)),
-            "progress_text": progress_text
-            if progress_text is not None
-            else (existing.progress_text if existing else ""),
-            "problems": problems if problems is not None else (existing.problems if existing else ""),
-        }
-        _check_running_total(records, month, values["invested"])
-        reporter = reporter or audit.current_actor()
-
-        if existing is not None:
-            changed = {k: (getattr(existing, k), v) for k, v in values.items() if getattr(existing, k) != v}
-            if not changed:
-                return ProgressResult(
-                    project.code,
-                    month,
-                    existing.status,
-                    existing.invested,
-                    sum((r.invested for r in records), Decimal(0)),
-                    project.status,
-                    project.version,
-                    None,
-                    True,
-                )
-            record_before = audit.snapshot(existing)
-            for k, (_, v) in changed.items():
-                setattr(existing, k, v)
-            existing.reporter = reporter
-            existing.recorded_at = utcnow()
-            record = existing
-        else:
-            changed = {k: (None, v) for k, v in values.items()}
-            record = ProgressRecord(project_id=project.id, month=month, reporter=reporter, **values)  # type: ignore[arg-type]
-            session.add(record)
-            records.append(record)
-
-        latest = max(records, key=lambda r: r.month)
-        if project.status != latest.status:
-            project.status = latest.status
-        claim(session, project, seen_version)
-
-        verb = "correct" if existing is not None else "progress"
-        summary = f"{verb} {project.code} {month}: {Status(values['status']).zh}, {fmt_wan(values['invested'])} 万元"
-        op = audit.begin(session, "progress", summary, reporter)
-        if existing is not None:
-            audit.log_update(session, op, record, record_before, project.code)
-        else:
-            audit.log_insert(session, op, record, project.code)
-        audit.log_update(session, op, project, project_before, project.code)
-        invested_to_date = sum((r.invested for r in records), Decimal(0))
+        ledger = open_ledger(session, code, expected_version)
+        project = ledger.project
+        planned = plan_month(ledger, entry)
+        if not planned.changed:
+            existing = planned.existing
+            assert existing is not None
+            return ProgressResult(
+                project.code,
+                planned.month,
+                existing.status,
+                existing.invested,
+                ledger.invested_to_date(),
+                project.status,
+                project.version,
+                None,
+                True,
+            )
+        actor = entry.reporter or audit.current_actor()
+        op = audit.begin(session, "progress", month_summary(planned), actor)
+        record = write_month(session, op, planned, actor)
+        close_ledger(session, op, ledger)
         return ProgressResult(
             project.code,
-            month,
+            planned.month,
             record.status,
             record.invested,
-            normalise(invested_to_date),
+            normalise(ledger.invested_to_date()),
             project.status,
             project.version,
             op.id,
-            existing is not None,
-            changed,
+            planned.existing is not None,
+            planned.changed,
         )
 
 
