@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, and_, case, exists, false, func, or_, select, type_coerce
+from sqlalchemy import BigInteger, ColumnElement, Subquery, and_, case, exists, false, func, or_, select, type_coerce
 
 from tracker.models import ProgressRecord, Project, Status
 from tracker.schedule import last_complete_month, month_index
@@ -111,6 +111,39 @@ def last_report_month(as_of: date) -> ColumnElement[str]:
     )
 
 
+@dataclass(frozen=True)
+class Figures:
+    """Per project, what the rules read from the progress records up to the as-of month.
+
+    Two ways to get them, with the same values. :func:`correlated` subqueries suit a filter over a
+    page (they read the records of the rows actually shown); :func:`aggregated` is one GROUP BY joined
+    to the projects, for readers of every flagged project (``warnings``, the report), where the
+    correlated form would be evaluated once per rule and per CASE branch for each of a million rows.
+    """
+
+    invested_fen: ColumnElement[int]
+    last_month: ColumnElement[str]
+
+
+def correlated(as_of: date) -> Figures:
+    return Figures(invested_fen(as_of), last_report_month(as_of))
+
+
+def aggregated(as_of: date) -> tuple[Subquery, Figures]:
+    """The per-project figures as a subquery to LEFT OUTER JOIN on ``project_id``, and its columns."""
+    totals = (
+        select(
+            ProgressRecord.project_id.label("project_id"),  # type: ignore[attr-defined]
+            func.sum(fen(ProgressRecord.invested)).label("invested_fen"),
+            func.max(ProgressRecord.month).label("last_month"),
+        )
+        .where(ProgressRecord.month <= month_text(as_of))
+        .group_by(ProgressRecord.project_id)
+        .subquery("progress_to_date")
+    )
+    return totals, Figures(func.coalesce(totals.c.invested_fen, 0), totals.c.last_month)
+
+
 def not_finished() -> ColumnElement[bool]:
     return Project.status.not_in(FINISHED)  # type: ignore[attr-defined]
 
@@ -176,7 +209,7 @@ def _pace_terms(as_of: date) -> tuple[ColumnElement[int], ColumnElement[int]]:
     return done, months
 
 
-def _lag_scaled(as_of: date) -> tuple[ColumnElement[int], ColumnElement[int]]:
+def _lag_scaled(as_of: date, figures: Figures | None = None) -> tuple[ColumnElement[int], ColumnElement[int]]:
     """(lag × months × total, months × total): lag points = first ÷ second, in integers.
 
     lag = pace − progress = 100·done/months − 100·invested/total, so
@@ -184,7 +217,8 @@ def _lag_scaled(as_of: date) -> tuple[ColumnElement[int], ColumnElement[int]]:
     """
     done, months = _pace_terms(as_of)
     total = fen(Project.total_investment)
-    scaled = 100 * (done * total - invested_fen(as_of) * months)
+    invested = (figures or correlated(as_of)).invested_fen
+    scaled = 100 * (done * total - invested * months)
     return scaled, months * total
 
 
@@ -198,15 +232,15 @@ def _lagging_base(as_of: date) -> ColumnElement[bool]:
     )
 
 
-def lagging_red(as_of: date, settings: WarningSettings) -> ColumnElement[bool]:
+def lagging_red(as_of: date, settings: WarningSettings, figures: Figures | None = None) -> ColumnElement[bool]:
     """Started, and investment progress more than ``lagging_red_points`` behind the time pace."""
-    scaled, unit = _lag_scaled(as_of)
+    scaled, unit = _lag_scaled(as_of, figures)
     return and_(_lagging_base(as_of), scaled > settings.lagging_red_points * unit)
 
 
-def lagging_yellow(as_of: date, settings: WarningSettings) -> ColumnElement[bool]:
+def lagging_yellow(as_of: date, settings: WarningSettings, figures: Figures | None = None) -> ColumnElement[bool]:
     """Started, and ``lagging_yellow_points`` to ``lagging_red_points`` behind the time pace."""
-    scaled, unit = _lag_scaled(as_of)
+    scaled, unit = _lag_scaled(as_of, figures)
     return and_(
         _lagging_base(as_of),
         scaled >= settings.lagging_yellow_points * unit,
@@ -214,11 +248,11 @@ def lagging_yellow(as_of: date, settings: WarningSettings) -> ColumnElement[bool
     )
 
 
-def lagging(as_of: date, settings: WarningSettings) -> ColumnElement[bool]:
-    return or_(lagging_red(as_of, settings), lagging_yellow(as_of, settings))
+def lagging(as_of: date, settings: WarningSettings, figures: Figures | None = None) -> ColumnElement[bool]:
+    return or_(lagging_red(as_of, settings, figures), lagging_yellow(as_of, settings, figures))
 
 
-def stale(as_of: date, settings: WarningSettings) -> ColumnElement[bool]:
+def stale(as_of: date, settings: WarningSettings, figures: Figures | None = None) -> ColumnElement[bool]:
     """In progress with no progress report for more than ``stale_days`` days.
 
     A report for month M counts from M's last day: stale ⇔ that day is before ``as_of − N days``,
@@ -226,7 +260,7 @@ def stale(as_of: date, settings: WarningSettings) -> ColumnElement[bool]:
     reported: stale when the start period began before the cutoff.
     """
     cutoff = as_of - timedelta(days=settings.stale_days)
-    last = last_report_month(as_of)
+    last = (figures or correlated(as_of)).last_month
     begun_before = month_index(cutoff.year, cutoff.month) + (0 if cutoff.day == 1 else 1)
     never_reported = and_(
         last.is_(None),

@@ -88,41 +88,48 @@ MESSAGE_COLUMNS: tuple[str, ...] = (
 """The project columns the messages read (not whole entities)."""
 
 
-def _rule_columns(as_of: date, settings: WarningSettings) -> dict[str, Any]:
+def _rule_columns(as_of: date, settings: WarningSettings, figures: rules.Figures) -> dict[str, Any]:
     return {
         "overdue": _severity(rules.overdue(as_of), None),
         "late_start": _severity(rules.late_start_red(as_of, settings), rules.late_start(as_of)),
         "due_soon": _severity(None, rules.due_soon(as_of, settings)),
-        "lagging": _severity(rules.lagging_red(as_of, settings), rules.lagging_yellow(as_of, settings)),
-        "stale": _severity(None, rules.stale(as_of, settings)),
+        "lagging": _severity(
+            rules.lagging_red(as_of, settings, figures), rules.lagging_yellow(as_of, settings, figures)
+        ),
+        "stale": _severity(None, rules.stale(as_of, settings, figures)),
     }
 
 
-def _any_rule(as_of: date, settings: WarningSettings) -> ColumnElement[bool]:
+def _any_rule(as_of: date, settings: WarningSettings, figures: rules.Figures) -> ColumnElement[bool]:
     return or_(
         rules.overdue(as_of),
         rules.late_start(as_of),
         rules.due_soon(as_of, settings),
-        rules.lagging(as_of, settings),
-        rules.stale(as_of, settings),
+        rules.lagging(as_of, settings, figures),
+        rules.stale(as_of, settings, figures),
     )
 
 
 def warnings_query(as_of: date, settings: WarningSettings, where: ColumnElement[bool] | None = None) -> Any:
     """The projects some rule flags, in published order (the id breaks ties), each with its rules'
     severities (``rule_overdue`` … NULL when the rule does not apply), what the messages need, and the
-    money invested up to the as-of month."""
+    money invested up to the as-of month.
+
+    The progress figures come from one GROUP BY joined to the projects (:func:`tracker.rules.aggregated`),
+    not from correlated subqueries that every rule and CASE branch would evaluate again per project."""
+    progress, figures = rules.aggregated(as_of)
     query = (
         select(  # type: ignore[call-overload]
             Project.id.label("id"),  # type: ignore[union-attr]
             *(getattr(Project, name).label(name) for name in MESSAGE_COLUMNS),
-            rules.invested_fen(as_of).label("invested_fen"),
-            rules.last_report_month(as_of).label("last_month"),
-            *(expr.label(f"rule_{name}") for name, expr in _rule_columns(as_of, settings).items()),
+            figures.invested_fen.label("invested_fen"),
+            figures.last_month.label("last_month"),
+            *(expr.label(f"rule_{name}") for name, expr in _rule_columns(as_of, settings, figures).items()),
         )
         .join(Category, Category.id == Project.category_id)  # type: ignore[arg-type]
         .join(Plan, Plan.id == Project.plan_id)  # type: ignore[arg-type]
-        .where(_any_rule(as_of, settings))
+        .outerjoin(progress, progress.c.project_id == Project.id)
+        .where(_any_rule(as_of, settings, figures))
         .order_by(Plan.id, Category.ordinal, Project.seq, Project.id)
     )
     return query if where is None else query.where(where)
