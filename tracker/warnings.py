@@ -24,7 +24,7 @@ Completed and cancelled projects are never warned about, so they are never red.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
@@ -59,9 +59,13 @@ class WarningItem:
     message: str
     message_zh: str = ""
     """The same reason in Chinese, for the Chinese interface and the monthly report."""
+    project_id: int | None = field(default=None, compare=False)
+    """Which project (codes repeat across plans): for the TUI's keys; not part of any output."""
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        fields = asdict(self)
+        del fields["project_id"]
+        return fields
 
     def reason(self, language: str) -> str:
         """The reason in ``zh`` or ``en``."""
@@ -121,7 +125,7 @@ def evaluate(
             if severity is None:
                 continue
             message, message_zh = MESSAGES[name](project, as_of, settings, invested, last_month)
-            items.append(WarningItem(project.code, project.name, name, severity, message, message_zh))
+            items.append(WarningItem(project.code, project.name, name, severity, message, message_zh, project.id))
     return items
 
 

@@ -4,6 +4,12 @@ filter bar.
 A screen is *stale* when the interface language changed or the data changed (an edit, a month's
 progress, an undo — the app counts them in ``data_generation``) since it last drew itself; it
 redraws when it becomes visible again, so screens hidden in other views never do work nobody sees.
+
+Screens read the database in Textual thread workers (``@work(thread=True, exclusive=True, …)``),
+never on the UI thread: a worker posts what it read as a message stamped with the screen's request
+number, and the screen shows it only if no newer request was made meanwhile — a slow query that
+finishes after a newer keystroke's is dropped. A worker that fails is reported here, once for every
+screen: the error's message (escaped) in a notification, never a crash.
 """
 
 from __future__ import annotations
@@ -12,9 +18,14 @@ from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.screen import Screen
+from textual.widget import Widget
+from textual.worker import Worker, WorkerState
 
 from tracker.tui.i18n import translate
 from tracker.tui.widgets.filter_bar import FilterBar
+
+LOADING_AFTER = 0.2
+"""Seconds a read may take before its widget shows a loading indicator."""
 
 if TYPE_CHECKING:
     from tracker.tui.app import TrackerApp
@@ -31,6 +42,59 @@ class TrackerScreen(Screen[None]):
         super().__init__()
         self._language: str | None = None
         self._generation = -1
+        self.request = 0
+        """Rises with every read the screen starts: a result stamped with an older number is stale."""
+        self.pending: int | None = None
+        """The read whose (main) result has not arrived yet, if any."""
+
+    def new_request(self) -> int:
+        """Start a read: its number, which its result must carry to be shown."""
+        self.request += 1
+        self.pending = self.request
+        return self.request
+
+    def loading_later(self, widget: Widget, request: int) -> None:
+        """Show ``widget`` as loading if read ``request`` is still pending after a moment (a quick
+        read never flickers)."""
+
+        def still_loading() -> None:
+            if self.pending == request:
+                widget.loading = True
+
+        self.set_timer(LOADING_AFTER, still_loading)
+
+    def arrived(self, request: int) -> bool:
+        """The main result of read ``request`` arrived: whether to show it (False: it is stale)."""
+        if request != self.request:
+            return False
+        self.pending = None
+        return True
+
+    def current(self, request: int) -> bool:
+        """Whether a result of read ``request`` is still wanted (no newer read was started since)."""
+        return request == self.request
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A read that failed: say why (a domain error's own message; anything else as an internal
+        error), stop showing it as loading, keep what is on screen."""
+        if event.state != WorkerState.ERROR:
+            return
+        from tracker.errors import TrackerError
+
+        error = event.worker.error
+        if isinstance(error, TrackerError):
+            message = self.t("app.read_failed", error=error.user_message())
+        else:
+            message = self.t("app.internal_error", error=f"{type(error).__name__}: {error}")
+        self.read_failed()
+        self.tracker.say(message, "error")
+
+    def read_failed(self) -> None:
+        """A read failed: take down loading indicators (the screen keeps what it showed)."""
+        self.pending = None
+        for widget in self.query("*"):
+            if widget.loading:
+                widget.loading = False
 
     @property
     def tracker(self) -> TrackerApp:
