@@ -18,6 +18,7 @@ from tests.tui.conftest import MakeApp, drive, row_keys, settle, until
 from tracker.db import reading, transaction
 from tracker.models import Plan, Project
 from tracker.tui import data
+from tracker.tui.screens.base import TrackerScreen
 from tracker.tui.screens.detail import DetailScreen
 from tracker.tui.widgets.project_table import ProjectTable
 from tracker.tui.widgets.summary_bar import SummaryBar
@@ -179,3 +180,35 @@ def test_scrolling_reads_the_next_pages_by_key(make_app: MakeApp, monkeypatch: A
 
     drive(make_app(), body)
     assert afters and None not in afters[1:]
+
+
+def test_a_slow_read_shows_loading_and_gives_the_focus_back(make_app: MakeApp, monkeypatch: Any) -> None:
+    real = data.first_pages
+
+    def slow(*args: Any, **kwargs: Any) -> data.Page:
+        time.sleep(0.6)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(data, "first_pages", slow)
+    states: list[bool] = []
+    loaded = TrackerScreen.loaded
+
+    def watch(self: TrackerScreen, widget: Any) -> None:
+        if table_widget and widget is table_widget[0]:
+            states.append(widget.loading)  # the indicator was up when the page arrived
+        loaded(self, widget)
+
+    monkeypatch.setattr(TrackerScreen, "loaded", watch)
+    table_widget: list[Any] = []
+
+    async def body(pilot: Pilot[Any]) -> None:
+        projects = table(pilot)
+        assert projects.has_focus and projects.row_count == 87 and not projects.loading
+        table_widget.append(projects)
+        await pilot.press("slash", *"category:儿童", "enter")
+        await settle(pilot)
+        assert row_keys(projects) == [f"1-{n}" for n in range(1, 9)]
+        assert not projects.loading and projects.has_focus
+
+    drive(make_app(), body)
+    assert states == [True]  # after a moment the indicator showed, and went when the page came

@@ -88,7 +88,9 @@ def page(session: Session, query: Query, after: Key | None, limit: int = PAGE_SI
     return page_after(session, query.where, query.sort, after, limit)
 
 
-def first_pages(session: Session, query: Query, keep: int | None = None, limit: int = PAGE_SIZE, most: int = 10) -> Page:
+def first_pages(
+    session: Session, query: Query, keep: int | None = None, limit: int = PAGE_SIZE, most: int = 10
+) -> Page:
     """The first page; when ``keep`` (a project id) is not on it, further pages until it is (at most
     ``most`` pages), so a reloaded list can put the cursor back on the project it was on."""
     first = page(session, query, None, limit)

@@ -58,10 +58,23 @@ class TrackerScreen(Screen[None]):
         read never flickers)."""
 
         def still_loading() -> None:
-            if self.pending == request:
-                widget.loading = True
+            if self.pending == request and not widget.loading:
+                widget.loading = True  # a loading widget cannot hold the focus: :meth:`loaded` gives it back
 
         self.set_timer(LOADING_AFTER, still_loading)
+
+    def loaded(self, widget: Widget) -> None:
+        """Take down ``widget``'s loading indicator, and give it back the focus it had (a loading
+        widget cannot hold the focus; the screen's list is where the focus belongs when nothing has it)."""
+        if not widget.loading:
+            return
+        widget.loading = False
+
+        def restore() -> None:
+            if self.focused is None and widget.focusable:  # never taken from where the user put it
+                widget.focus()
+
+        self.call_after_refresh(restore)
 
     def arrived(self, request: int) -> bool:
         """The main result of read ``request`` arrived: whether to show it (False: it is stale)."""
@@ -93,8 +106,7 @@ class TrackerScreen(Screen[None]):
         """A read failed: take down loading indicators (the screen keeps what it showed)."""
         self.pending = None
         for widget in self.query("*"):
-            if widget.loading:
-                widget.loading = False
+            self.loaded(widget)
 
     @property
     def tracker(self) -> TrackerApp:

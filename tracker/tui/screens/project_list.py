@@ -126,7 +126,7 @@ class ProjectListScreen(FilteredScreen):
             if not self.arrived(listing.request):
                 return  # a newer filter, sort or edit was asked for meanwhile
             self.listing = listing
-            table.loading = False
+            self.loaded(table)
             table.show(listing.columns, message.rows, page.last_key, page.more, keep=message.keep)
             if not page.more:
                 table.total = table.loaded

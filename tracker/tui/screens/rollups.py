@@ -108,7 +108,7 @@ class RollupsScreen(FilteredScreen):
 
         app = self.tracker
         table = self.table
-        table.loading = False
+        self.loaded(table)
         table.clear(columns=True)
         table.add_column(self.t("col.group"), key="group", width=30)
         for key in ("count", "total", "planned", "social_capital", "invested", "invested_pct"):

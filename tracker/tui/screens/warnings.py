@@ -72,7 +72,7 @@ class WarningsScreen(FilteredScreen):
     def _read(self, message: Read) -> None:
         if not self.arrived(message.request):
             return
-        self.table.loading = False
+        self.loaded(self.table)
         if message.items is None:
             self.query_one("#warnings-summary", Static).update(self.t("app.not_available", module=message.missing))
             return
