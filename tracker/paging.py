@@ -25,7 +25,7 @@ from sqlalchemy import ColumnElement, and_, false, nulls_last, or_
 from sqlmodel import Session
 
 from tracker.models import Category, Project
-from tracker.portfolio import ProjectRow, project_query
+from tracker.portfolio import ProjectRow, project_query, scope_query
 
 Key = tuple[Any, ...]
 """The values of a row's sort columns, in the order of :func:`sort_keys`."""
@@ -134,10 +134,14 @@ def page_after(
     """Up to ``limit`` projects selected by ``where`` that come after ``after_key`` (None: from the
     start) in the order ``sort``; one query, which reads ``limit + 1`` rows to know if more follow."""
     keys = sort_keys(sort) if isinstance(sort, str) else tuple(sort)
-    query = project_query(where)
+    order = [k.order() for k in keys]
+    chosen = scope_query(where).with_only_columns(Project.id)  # type: ignore[arg-type]
     if after_key is not None:
-        query = query.where(after_clause(keys, after_key))
-    query = query.order_by(*(k.order() for k in keys)).limit(limit + 1)
+        chosen = chosen.where(after_clause(keys, after_key))
+    # The page's ids first, then its figures: the per-project progress subqueries run for these
+    # rows only, not for every row the sort must look at (ties on the sort key can be thousands).
+    page_ids = chosen.order_by(*order).limit(limit + 1).subquery("page_ids")
+    query = project_query().join(page_ids, page_ids.c.id == Project.id).order_by(*order)  # type: ignore[arg-type]
     found = [ProjectRow(*r) for r in session.exec(query)]  # type: ignore[call-overload]
     more = len(found) > limit
     rows = found[:limit]
