@@ -14,7 +14,10 @@ screen: the error's message (escaped) in a notification, never a crash.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
 from textual.screen import Screen
@@ -27,7 +30,14 @@ from tracker.tui.widgets.filter_bar import FilterBar
 LOADING_AFTER = 0.2
 """Seconds a read may take before its widget shows a loading indicator."""
 
+
+class Stale(Exception):
+    """A worker's read was interrupted because a newer request superseded it."""
+
+
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from tracker.tui.app import TrackerApp
     from tracker.tui.data import Query
 
@@ -46,12 +56,41 @@ class TrackerScreen(Screen[None]):
         """Rises with every read the screen starts: a result stamped with an older number is stale."""
         self.pending: int | None = None
         """The read whose (main) result has not arrived yet, if any."""
+        self._reads: set[Any] = set()
+        self._reads_lock = threading.Lock()
 
     def new_request(self) -> int:
-        """Start a read: its number, which its result must carry to be shown."""
+        """Start a read: its number, which its result must carry to be shown. The reads still
+        running for older requests are interrupted in the database (their results would be dropped
+        anyway, and a count over a million rows would hold a core for seconds)."""
         self.request += 1
         self.pending = self.request
+        with self._reads_lock:
+            for connection in self._reads:
+                stop = getattr(connection, "interrupt", None) or getattr(connection, "cancel", None)  # SQLite, psycopg
+                if stop is not None:
+                    with suppress(Exception):  # an interruption is best effort
+                        stop()
         return self.request
+
+    @contextmanager
+    def interruptible(self, session: Session, request: int) -> Iterator[None]:
+        """Run a worker's reads so that a newer request interrupts them; an interrupted read of a
+        stale request ends the worker quietly (an error of a current one is reported as any other)."""
+        from sqlalchemy.exc import DBAPIError
+
+        connection = session.connection().connection.dbapi_connection
+        with self._reads_lock:
+            self._reads.add(connection)
+        try:
+            yield
+        except DBAPIError:
+            if self.current(request):
+                raise
+            raise Stale() from None
+        finally:
+            with self._reads_lock:  # out of the set before the connection goes back to the pool
+                self._reads.discard(connection)
 
     def loading_later(self, widget: Widget, request: int) -> None:
         """Show ``widget`` as loading if read ``request`` is still pending after a moment (a quick
@@ -95,6 +134,8 @@ class TrackerScreen(Screen[None]):
         from tracker.errors import TrackerError
 
         error = event.worker.error
+        if isinstance(error, Stale):
+            return
         if isinstance(error, TrackerError):
             message = self.t("app.read_failed", error=error.user_message())
         else:

@@ -93,7 +93,7 @@ class ProjectListScreen(FilteredScreen):
 
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def read_first(self, listing: Listing, keep: int | None) -> None:
-        with reading(self.tracker.engine) as session:
+        with reading(self.tracker.engine) as session, self.interruptible(session, listing.request):
             listing = self.prepare(session, listing)
             page = data.first_pages(session, listing.query, keep, limit=data.PAGE_SIZE)
             rows = self._rows(session, listing, page.rows)
@@ -102,7 +102,7 @@ class ProjectListScreen(FilteredScreen):
 
     @work(thread=True, exclusive=True, group="list-more", exit_on_error=False)
     def read_more(self, listing: Listing, after: Any) -> None:
-        with reading(self.tracker.engine) as session:
+        with reading(self.tracker.engine) as session, self.interruptible(session, listing.request):
             page = data.page(session, listing.query, after, data.PAGE_SIZE)
             rows = self._rows(session, listing, page.rows)
         if not get_current_worker().is_cancelled:
@@ -110,7 +110,7 @@ class ProjectListScreen(FilteredScreen):
 
     @work(thread=True, exclusive=True, group="totals", exit_on_error=False)
     def read_totals(self, request: int, query: data.Query) -> None:
-        with reading(self.tracker.engine) as session:
+        with reading(self.tracker.engine) as session, self.interruptible(session, request):
             totals = data.totals(session, query.where)
         if not get_current_worker().is_cancelled:
             self.post_message(self.TotalsRead(request, totals))

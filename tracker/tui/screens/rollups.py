@@ -92,7 +92,7 @@ class RollupsScreen(FilteredScreen):
 
         app = self.tracker
         spread = str(app.config.get("rollup.year_spread"))
-        with reading(app.engine) as session:
+        with reading(app.engine) as session, self.interruptible(session, request):
             rows = list(rollup(session, dims, where, spread=spread, as_of=app.as_of))
         if not get_current_worker().is_cancelled:
             self.post_message(self.Read(request, dims, rows))

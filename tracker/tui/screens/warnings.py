@@ -60,7 +60,7 @@ class WarningsScreen(FilteredScreen):
     def read_warnings(self, request: int, where: Any) -> None:
         app = self.tracker
         try:
-            with reading(app.engine) as session:
+            with reading(app.engine) as session, self.interruptible(session, request):
                 items: list[Any] | None = data.warnings_for(session, app.as_of, app.warning_settings, where)
             missing = ""
         except ImportError as exc:
