@@ -62,10 +62,26 @@ def drive(app: TrackerApp, body: Callable[[Pilot[Any]], Awaitable[None]], size: 
 
     async def main() -> None:
         async with app.run_test(size=size) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             await body(pilot)
 
     asyncio.run(main())
+
+
+async def settle(pilot: Pilot[Any], tries: int = 400) -> None:
+    """Let the app finish what it is doing: every worker done (the screens read in worker threads)
+    and every message they posted handled."""
+    from textual.worker import WorkerState
+
+    for _ in range(tries):
+        await pilot.pause()
+        busy = [w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if not busy:
+            await pilot.pause()
+            if not [w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]:
+                return
+        await pilot.pause(0.01)
+    raise AssertionError("the app did not settle")
 
 
 async def until(pilot: Pilot[Any], condition: Callable[[], bool], tries: int = 100) -> None:
@@ -87,7 +103,36 @@ def column(table: DataTable[Any], key: str) -> list[str]:
 
 
 def row_keys(table: DataTable[Any]) -> list[str]:
-    return [row.key.value or "" for row in table.ordered_rows]
+    """The rows' keys; for a table of projects (keyed by id) their codes, in the table's order."""
+    from tracker.tui.widgets.project_table import ProjectTable
+
+    keys = [row.key.value or "" for row in table.ordered_rows]
+    if isinstance(table, ProjectTable):
+        return [table.codes[int(key)] for key in keys]
+    return keys
+
+
+def project_id(pilot: Pilot[Any], code: str) -> int:
+    """The id of the project with ``code`` (in the one plan of the 87-project database)."""
+    from sqlmodel import select
+
+    from tracker.db import reading
+    from tracker.models import Project
+
+    with reading(pilot.app.engine) as session:  # type: ignore[attr-defined]
+        (found,) = session.exec(select(Project.id).where(Project.code == code)).all()
+    assert found is not None
+    return found
+
+
+def key_of(table: DataTable[Any], code: str) -> str:
+    """The row key (project id) of the only loaded row showing ``code``."""
+    from tracker.tui.widgets.project_table import ProjectTable
+
+    assert isinstance(table, ProjectTable)
+    found = [str(project_id) for project_id, shown in table.codes.items() if shown == code]
+    assert len(found) == 1, found
+    return found[0]
 
 
 def static_text(widget: Any) -> str:

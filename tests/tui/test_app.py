@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from tests.conftest import CliRun
-from tests.tui.conftest import CONFIG_TEXT, MakeApp, drive, static_text, until
+from tests.tui.conftest import CONFIG_TEXT, MakeApp, drive, settle, static_text, until
 from tracker.config import load
 from tracker.tui.app import TrackerApp
 from tracker.tui.i18n import LANGUAGES, STRINGS, translate
@@ -69,7 +69,7 @@ def test_keys_section_remaps_by_binding_id(engine: Any, config_path: Path) -> No
         await pilot.press("o")
         assert isinstance(pilot.app.screen, SortScreen)
         await pilot.press("escape", "f2")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(pilot.app.screen, RollupsScreen)
 
     drive(app, body)
@@ -117,7 +117,7 @@ def test_q_quits_but_typing_q_in_the_filter_does_not(make_app: MakeApp) -> None:
         await pilot.press("slash", "q", "1")
         assert pilot.app.is_running and pilot.app.screen.query_one("#filter-input").value == "q1"  # type: ignore[attr-defined]
         await pilot.press("escape", "q")
-        await pilot.pause()
+        await settle(pilot)
         assert not pilot.app.is_running
 
     drive(make_app(), body)
@@ -152,24 +152,24 @@ def test_every_view_and_form_opens_in_english(make_app: MakeApp) -> None:
     async def body(pilot: Pilot[Any]) -> None:
         for key in ("2", "d", "D", "3", "4", "1", "s"):
             await pilot.press(key)
-            await pilot.pause()
+            await settle(pilot)
         await pilot.press("escape", "v")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("escape")
         pilot.app.open_project("2-18")  # type: ignore[attr-defined]
-        await pilot.pause()
+        await settle(pilot)
         text = static_text(pilot.app.screen.query_one("#fields"))
         assert "Total investment (万元)" in text and "not started" in text
         for form in ("e", "m"):
             await pilot.press(form)
-            await pilot.pause()
+            await settle(pilot)
             await pilot.press("escape")
         await pilot.press("question_mark")
-        await pilot.pause()
+        await settle(pilot)
         table = pilot.app.screen.query_one("#keys", DataTable)
         assert "Record month" in {str(c) for c in table.get_column("action")}
         await pilot.press("escape", "u")
-        await pilot.pause()
+        await settle(pilot)
         assert "Undo: import" in pilot.app.screen.question  # type: ignore[attr-defined]
         await pilot.press("n")
 

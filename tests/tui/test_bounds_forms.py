@@ -11,7 +11,7 @@ from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.tui.conftest import MakeApp, drive, until
+from tests.tui.conftest import MakeApp, drive, settle, until
 from tests.tui.test_portfolio import table
 from tests.tui.test_progress_undo import fill, open_form, state
 from tracker.db import reading
@@ -26,7 +26,7 @@ HUGE = "99999999999999999999"
 def test_progress_form_refuses_out_of_bounds_values_under_their_fields(make_app: MakeApp, engine: Engine) -> None:
     async def save(pilot: Pilot[Any]) -> None:
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
 
     async def body(pilot: Pilot[Any]) -> None:
         form = await open_form(pilot, "2-9")
@@ -56,7 +56,7 @@ def test_progress_form_refuses_out_of_bounds_values_under_their_fields(make_app:
 def test_edit_form_refuses_out_of_bounds_values_under_their_fields(make_app: MakeApp, engine: Engine) -> None:
     async def body(pilot: Pilot[Any]) -> None:
         await pilot.press("slash", *"code=2-9", "enter", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(pilot.app.screen, DetailScreen)
         await pilot.press("e")
         form = pilot.app.screen
@@ -66,7 +66,7 @@ def test_edit_form_refuses_out_of_bounds_values_under_their_fields(make_app: Mak
         form.query_one("#input-start", Input).value = "1899"
         form.query_one("#input-owner", Input).value = "雨湖区\x07民政局"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(pilot.app.screen, EditProjectScreen)  # not saved, still open
         assert "is out of range (at most 1,000,000 万元" in form.query_one("#field-total_investment").error  # type: ignore[attr-defined]
         assert "share 100.01 is out of range (0–100%)" in form.query_one("#field-social_share_pct").error  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tests.tui.conftest import MakeApp, drive, static_text
+from tests.tui.conftest import MakeApp, drive, key_of, settle, static_text
 from tracker.db import make_engine, reading
 from tracker.editing import edit_project
 from tracker.models import AuditEntry, Operation, Project
@@ -32,8 +32,10 @@ def text_of(pilot: Pilot[Any], selector: str) -> str:
 
 
 async def open_detail(pilot: Pilot[Any], code: str) -> DetailScreen:
-    await pilot.press("slash", *f"code={code}", "enter", "enter")
-    await pilot.pause()
+    await pilot.press("slash", *f"code={code}", "enter")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, DetailScreen) and screen.code == code
     return screen
@@ -78,14 +80,15 @@ def test_edit_a_field_saves_one_audited_version(make_app: MakeApp, engine: Engin
         assert isinstance(form, EditProjectScreen)
         form.query_one("#input-district", Input).value = "湘潭县"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         detail = pilot.app.screen
         assert isinstance(detail, DetailScreen) and detail.version == 2
         assert "湘潭县" in text_of(pilot, "#fields")
         await pilot.press("escape")
+        await settle(pilot)
         projects = pilot.app.screen.query_one("#projects", ProjectTable)
         assert projects.current_code == "4-11"  # the list reloaded with the cursor where it was
-        assert projects.get_cell("4-11", "district").plain == "湘潭县"
+        assert projects.get_cell(key_of(projects, "4-11"), "district").plain == "湘潭县"
 
     drive(make_app(), body)
     saved = project(engine, "4-11")
@@ -107,7 +110,7 @@ def test_validation_messages_appear_under_their_fields(make_app: MakeApp, engine
         form.query_one("#input-district", Input).value = "火星"
         form.query_one("#input-name", Input).value = "   "
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(pilot.app.screen, EditProjectScreen)  # not saved, still open
         assert "not a number" in form.query_one("#field-total_investment").error  # type: ignore[attr-defined]
         assert "unknown district" in form.query_one("#field-district").error  # type: ignore[attr-defined]
@@ -132,14 +135,14 @@ def test_a_change_made_elsewhere_is_reported_and_reloaded_not_overwritten(make_a
         edit_project(other, "2-18", {"note": "分三期建设"}, expected_version=1, actor="另一位")
         form.query_one("#input-owner", Input).value = "湘潭县人民政府"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert pilot.app.screen is form  # refused, still open
         assert "已被他人修改" in form.message and "版本 2" in form.message
         assert form.query_one("#input-owner", Input).value == "湘潭县人民政府"  # what was typed stays
         assert form.query_one("#input-note", Input).value == "分三期建设"  # the other change shows
         assert detail.version == 2 and "分三期建设" in text_of_screen(detail, "#fields")
         await pilot.press("ctrl+s")  # checked; save again, now against version 2
-        await pilot.pause()
+        await settle(pilot)
         assert pilot.app.screen is detail and detail.version == 3
 
     drive(make_app(), body)

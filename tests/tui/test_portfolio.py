@@ -10,7 +10,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tests.tui.conftest import MakeApp, column, drive, row_keys, until
+from tests.tui.conftest import MakeApp, column, drive, key_of, row_keys, settle, until
 from tracker.tui import data
 from tracker.tui.screens.portfolio import PortfolioScreen
 from tracker.tui.screens.sort import SortScreen
@@ -87,7 +87,7 @@ def test_lights_follow_the_warnings(make_app: MakeApp) -> None:
 
     async def body(pilot: Pilot[Any]) -> None:
         projects = table(pilot)
-        lights = {key: projects.get_cell(key, "light") for key in ("1-2", "1-5")}
+        lights = {code: projects.get_cell(key_of(projects, code), "light") for code in ("1-2", "1-5")}
         assert "red" in str(lights["1-2"].style)
         assert "green" in str(lights["1-5"].style)
 
@@ -102,7 +102,7 @@ def test_sort_by_total_in_sql_then_reverse(make_app: MakeApp) -> None:
         index = [o.id for o in options.options].index("total")  # type: ignore[attr-defined]
         options.highlighted = index  # type: ignore[attr-defined]
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         projects = table(pilot)
         codes = row_keys(projects)
         # Smallest totals: 30 万元 for 2-50 (line 2212), then 100 for 1-6 (line 1040) and 2-4
@@ -112,7 +112,7 @@ def test_sort_by_total_in_sql_then_reverse(make_app: MakeApp) -> None:
         screen = pilot.app.screen
         assert isinstance(screen, PortfolioScreen)
         screen.sort_by("total")  # the same column again: descending
-        await pilot.pause()
+        await settle(pilot)
         codes = row_keys(table(pilot))
         assert table(pilot).cursor_row == 0  # a new order is shown from its top
         # Largest: 100000 for 2-18 (line 1508) and 4-11 (line 2646).
@@ -128,7 +128,7 @@ def test_clicking_a_header_sorts_by_that_column(make_app: MakeApp) -> None:
         district = projects.columns["district"]  # type: ignore[index]
         index = projects.get_column_index("district")
         projects.post_message(projects.HeaderSelected(projects, district.key, index, district.label))
-        await pilot.pause()
+        await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, PortfolioScreen) and screen.sort_column == "district"
         districts = column(table(pilot), "district")
@@ -166,6 +166,7 @@ def test_filter_bar_filters_live_and_totals_follow(make_app: MakeApp) -> None:
         await pilot.press(*"category:儿童")
         projects = table(pilot)
         await until(pilot, lambda: projects.total == 8)  # no Enter: live, after the typing pause
+        await settle(pilot)
         assert row_keys(projects) == [f"1-{n}" for n in range(1, 9)]
         assert f"{sum(CHILD_TOTALS):,.2f}" == "5,270.00"
         assert "8 个项目" in summary(pilot) and "总投资 5,270.00 万元" in summary(pilot)
@@ -178,7 +179,7 @@ def test_filter_bar_filters_live_and_totals_follow(make_app: MakeApp) -> None:
 def test_bad_filter_shows_a_caret_and_keeps_the_last_result(make_app: MakeApp) -> None:
     async def body(pilot: Pilot[Any]) -> None:
         await pilot.press("slash", *"total>=abc", "enter")
-        await pilot.pause()
+        await settle(pilot)
         bar = pilot.app.screen.query_one(FilterBar)
         error = bar.error_text
         lines = error.splitlines()
@@ -187,7 +188,7 @@ def test_bad_filter_shows_a_caret_and_keeps_the_last_result(make_app: MakeApp) -
         assert lines[2].index("^") == "total>=abc".index("abc")
         assert table(pilot).total == 87  # the last good result stays
         await pilot.press("slash", "ctrl+u", *"district:韶山市", "enter")  # ctrl+u clears the input
-        await pilot.pause()
+        await settle(pilot)
         assert bar.error_text.strip() == ""
         # Shaoshan (韶山市) projects: 1-7, 1-8, 2-27 … 2-31 and others placed there by the gazetteer.
         assert "1-7" in row_keys(table(pilot)) and "1-1" not in row_keys(table(pilot))
@@ -199,7 +200,7 @@ def test_choose_a_saved_view(make_app: MakeApp) -> None:
     async def body(pilot: Pilot[Any]) -> None:
         await pilot.press("v")
         await pilot.press("enter")  # the only saved view: kids = "category:儿童"
-        await pilot.pause()
+        await settle(pilot)
         assert pilot.app.filter_text == "@kids"  # type: ignore[attr-defined]
         assert table(pilot).total == 8
         assert pilot.app.screen.query_one(FilterBar).text == "@kids"
@@ -210,10 +211,10 @@ def test_choose_a_saved_view(make_app: MakeApp) -> None:
 def test_save_the_filter_as_a_view_in_tracker_toml(make_app: MakeApp, config_path: Path) -> None:
     async def body(pilot: Pilot[Any]) -> None:
         await pilot.press("slash", *"district:韶山市 total>=1000", "enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("V")
         await pilot.press(*"shaoshan", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(pilot.app.screen, PortfolioScreen)
 
     drive(make_app(), body)
@@ -227,9 +228,9 @@ def test_a_bad_view_name_is_refused_in_place(make_app: MakeApp, config_path: Pat
 
     async def body(pilot: Pilot[Any]) -> None:
         await pilot.press("slash", *"district:韶山市", "enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("V", *"two words", "enter")
-        await pilot.pause()
+        await settle(pilot)
         field = pilot.app.screen.query_one("#field-view_name")
         assert "two words" in field.error  # type: ignore[attr-defined]
         await pilot.press("escape")

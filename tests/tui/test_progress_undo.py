@@ -11,7 +11,7 @@ from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
-from tests.tui.conftest import MakeApp, column, drive, static_text
+from tests.tui.conftest import MakeApp, column, drive, settle, static_text
 from tracker.db import make_engine, reading
 from tracker.editing import edit_project
 from tracker.history import undoable
@@ -32,7 +32,7 @@ def state(engine: Engine, code: str) -> tuple[Project, list[ProgressRecord]]:
 
 async def open_form(pilot: Pilot[Any], code: str) -> ProgressFormScreen:
     await pilot.press("slash", *f"code={code}", "enter", "enter")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(pilot.app.screen, DetailScreen)
     await pilot.press("m")
     form = pilot.app.screen
@@ -54,7 +54,7 @@ def test_record_a_month_then_undo_it(make_app: MakeApp, engine: Engine) -> None:
         assert form.query_one("#input-month", Input).value == "2023-06"  # the as-of month
         fill(form, status="in_progress", invested="1200.5", progress_text="一期主体封顶", problems="征地未完成")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         detail = pilot.app.screen
         assert isinstance(detail, DetailScreen) and detail.version == 2
         history = detail.query_one(ProgressHistory)
@@ -81,7 +81,7 @@ def test_record_a_month_then_undo_it(make_app: MakeApp, engine: Engine) -> None:
         assert isinstance(confirm, ConfirmScreen)
         assert "2-18" in confirm.question
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(pilot.app.screen, PortfolioScreen)
         assert any("2-18" in message for message in pilot.app.messages)  # type: ignore[attr-defined]
 
@@ -104,7 +104,7 @@ def test_undo_can_be_declined(make_app: MakeApp, engine: Engine) -> None:
             assert isinstance(confirm, ConfirmScreen)  # the question is asked: the edit of 1-1 is what would go
             assert "1-1" in confirm.question and confirm.question.startswith("撤销：")
             await pilot.press(decline)
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, PortfolioScreen)  # back where the user was
             assert not any(m.startswith("已撤销") for m in app.messages)  # type: ignore[attr-defined]
             assert app.data_generation == generation  # type: ignore[attr-defined]  # nothing reloaded: nothing changed
@@ -124,12 +124,12 @@ def test_bad_values_are_refused_under_their_fields(make_app: MakeApp, engine: En
         form = await open_form(pilot, "1-1")
         fill(form, invested="12..5")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert pilot.app.screen is form
         assert "not a number" in form.field("invested").error
         fill(form, invested="10", month="2023-07")  # after the as-of date 2023-06-30
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert pilot.app.screen is form
         assert form.field("invested").error == ""
         assert "after the as-of date" in form.field("month").error
@@ -148,12 +148,12 @@ def test_progress_on_a_project_changed_meanwhile_is_refused_then_saved(make_app:
         edit_project(other, "3-1", {"note": "另行调度"}, expected_version=1, actor="另一位")
         fill(form, invested="300")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert pilot.app.screen is form
         assert "已被他人修改" in form.message
         assert form.query_one("#input-invested", Input).value == "300"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(pilot.app.screen, DetailScreen)
 
     drive(make_app(), body)

@@ -5,6 +5,7 @@ visual diff in snapshot_report.html."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy.engine import Engine
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tests.tui.conftest import SIZE, MakeApp
+from tests.tui.conftest import SIZE, MakeApp, settle
 from tracker.db import transaction
 from tracker.models import Project
 
@@ -30,18 +31,29 @@ async def steady(pilot: Pilot[Any]) -> None:
     """No blinking cursors in a picture."""
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
-    await pilot.pause()
+    await settle(pilot)
+
+
+def pressing(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    """Press ``keys``, then wait until every read they started has been shown."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+
+    return run
 
 
 def test_portfolio(snap_compare: Any, make_app: MakeApp) -> None:
-    assert snap_compare(make_app(), terminal_size=SIZE)
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=settle)
 
 
 def test_portfolio_in_english_sorted_by_total(snap_compare: Any, make_app: MakeApp) -> None:
     async def sort(pilot: Pilot[Any]) -> None:
         pilot.app.screen.sort_by("total")  # type: ignore[attr-defined]
         pilot.app.screen.sort_by("total")  # type: ignore[attr-defined]
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(language="en"), terminal_size=SIZE, run_before=sort)
 
@@ -57,7 +69,7 @@ def test_portfolio_with_a_bad_filter(snap_compare: Any, make_app: MakeApp) -> No
 def test_detail(snap_compare: Any, make_app: MakeApp, fixed_stamps: None) -> None:
     async def open_2_18(pilot: Pilot[Any]) -> None:
         pilot.app.open_project("2-18")  # type: ignore[attr-defined]
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_2_18)
 
@@ -65,7 +77,7 @@ def test_detail(snap_compare: Any, make_app: MakeApp, fixed_stamps: None) -> Non
 def test_edit_form(snap_compare: Any, make_app: MakeApp) -> None:
     async def edit(pilot: Pilot[Any]) -> None:
         pilot.app.open_project("4-11")  # type: ignore[attr-defined]
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("e")
         await steady(pilot)
 
@@ -75,7 +87,7 @@ def test_edit_form(snap_compare: Any, make_app: MakeApp) -> None:
 def test_progress_form(snap_compare: Any, make_app: MakeApp) -> None:
     async def record(pilot: Pilot[Any]) -> None:
         pilot.app.open_project("2-18")  # type: ignore[attr-defined]
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("m")
         await steady(pilot)
 
@@ -83,16 +95,16 @@ def test_progress_form(snap_compare: Any, make_app: MakeApp) -> None:
 
 
 def test_rollups(snap_compare: Any, make_app: MakeApp) -> None:
-    assert snap_compare(make_app(), terminal_size=SIZE, press=["2"])
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=pressing("2"))
 
 
 def test_warnings(snap_compare: Any, make_app: MakeApp) -> None:
-    assert snap_compare(make_app(), terminal_size=SIZE, press=["3"])
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=pressing("3"))
 
 
 def test_timeline(snap_compare: Any, make_app: MakeApp) -> None:
-    assert snap_compare(make_app(), terminal_size=SIZE, press=["4"])
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=pressing("4"))
 
 
 def test_help(snap_compare: Any, make_app: MakeApp) -> None:
-    assert snap_compare(make_app(), terminal_size=SIZE, press=["question_mark"])
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=pressing("question_mark"))

@@ -9,7 +9,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
-from tests.tui.conftest import MakeApp, column, drive, row_keys, static_text
+from tests.tui.conftest import MakeApp, column, drive, key_of, project_id, row_keys, settle, static_text
 from tracker.tui.screens.detail import DetailScreen
 from tracker.tui.screens.rollups import RollupsScreen
 from tracker.tui.screens.timeline import TimelineScreen
@@ -35,7 +35,7 @@ CAT2_SOCIAL = (
 def test_rollups_by_category_with_the_grand_total(make_app: MakeApp) -> None:
     async def body(pilot: Pilot[Any]) -> None:
         await pilot.press("2")
-        await pilot.pause()
+        await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, RollupsScreen) and screen.dims == ["category"]
         table = screen.query_one("#rollup-table", DataTable)
@@ -59,7 +59,7 @@ def test_rollups_by_category_with_the_grand_total(make_app: MakeApp) -> None:
 def test_rollup_groupings_change_with_d_and_D(make_app: MakeApp) -> None:
     async def body(pilot: Pilot[Any]) -> None:
         await pilot.press("2", "d")
-        await pilot.pause()
+        await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, RollupsScreen) and screen.dims == ["district"]
         table = screen.query_one("#rollup-table", DataTable)
@@ -71,7 +71,7 @@ def test_rollup_groupings_change_with_d_and_D(make_app: MakeApp) -> None:
         assert len(unplaced) == 1 and rows[unplaced[0]] == ("1", "100,000.00")
         assert column(table, "total")[-1] == "488,707.12"
         await pilot.press("D")  # second grouping: the first one after "none" that is not district
-        await pilot.pause()
+        await settle(pilot)
         assert screen.dims == ["district", "category"]
         assert column(table, "total")[-1] == "488,707.12"
 
@@ -81,7 +81,7 @@ def test_rollup_groupings_change_with_d_and_D(make_app: MakeApp) -> None:
 def test_rollups_follow_the_filter(make_app: MakeApp) -> None:
     async def body(pilot: Pilot[Any]) -> None:
         await pilot.press("2", "slash", *"category:儿童", "enter")
-        await pilot.pause()
+        await settle(pilot)
         table = pilot.app.screen.query_one("#rollup-table", DataTable)
         assert column(table, "total") == ["5,270.00", "5,270.00"]
 
@@ -91,23 +91,25 @@ def test_rollups_follow_the_filter(make_app: MakeApp) -> None:
 def test_warnings_list_reasons_and_enter_jumps_to_the_project(make_app: MakeApp) -> None:
     async def body(pilot: Pilot[Any]) -> None:
         await pilot.press("3")
-        await pilot.pause()
+        await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, WarningsScreen)
         table = screen.query_one("#warning-items", DataTable)
         keys = row_keys(table)
+        ids = {code: str(project_id(pilot, code)) for code in ("1-2", "1-5")}
         # 1-2 runs 2021–2021 (lines 948, 950): as of 2023-06-30 its finish period ended 18 months ago
-        # and it never started → overdue and late_start, both red.
-        assert "1-2|overdue" in keys and "1-2|late_start" in keys
-        assert "红" in str(table.get_cell("1-2|overdue", "severity"))
-        assert "2021" in str(table.get_cell("1-2|overdue", "message"))
+        # and it never started → overdue and late_start, both red. Rows are keyed <project id>|<rule>.
+        overdue = f"{ids['1-2']}|overdue"
+        assert overdue in keys and f"{ids['1-2']}|late_start" in keys
+        assert "红" in str(table.get_cell(overdue, "severity"))
+        assert "2021" in str(table.get_cell(overdue, "message"))
         # 1-5 starts 2024 (line 1014): nothing is due yet.
-        assert not [k for k in keys if k.startswith("1-5|")]
+        assert not [k for k in keys if k.startswith(f"{ids['1-5']}|")]
         summary = static_text(screen.query_one("#warnings-summary", Static))
         assert "红灯" in summary and "2023-06-30" in summary
-        table.move_cursor(row=keys.index("1-2|overdue"))
+        table.move_cursor(row=keys.index(overdue))
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         detail = pilot.app.screen
         assert isinstance(detail, DetailScreen) and detail.code == "1-2"
         await pilot.press("escape")
@@ -119,7 +121,7 @@ def test_warnings_list_reasons_and_enter_jumps_to_the_project(make_app: MakeApp)
 def test_timeline_spans_the_plan_years_and_marks_the_as_of_date(make_app: MakeApp) -> None:
     async def body(pilot: Pilot[Any]) -> None:
         await pilot.press("4")
-        await pilot.pause()
+        await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, TimelineScreen)
         table = screen.query_one("#timeline", ProjectTable)
@@ -127,12 +129,12 @@ def test_timeline_spans_the_plan_years_and_marks_the_as_of_date(make_app: MakeAp
         axis = str(table.columns["bar"].label)  # type: ignore[index]
         # 2-11 starts in 2020 (line 1350), the latest finish is 2025: the axis runs 2020 … 2025.
         assert axis.split() == ["2020", "2021", "2022", "2023", "2024", "2025"]
-        bar = str(table.get_cell("1-6", "bar"))
+        bar = str(table.get_cell(key_of(table, "1-6"), "bar"))
         assert bar.count("│") == 1 and "█" in bar and "▒" not in bar  # 2021.1–2021.8: all in the past
-        future = str(table.get_cell("1-5", "bar"))
+        future = str(table.get_cell(key_of(table, "1-5"), "bar"))
         assert "▒" in future and "█" not in future  # 2024–2025: all to come
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(pilot.app.screen, DetailScreen) and pilot.app.screen.code == "1-1"
 
     drive(make_app(), body)

@@ -144,10 +144,10 @@ class TrackerApp(App[None], inherit_bindings=False):
             filter_text, sort_text, views=self.config.views, as_of=self.as_of, settings=self.warning_settings
         )
 
-    def lights(self, session: Session, codes: list[str]) -> dict[str, str] | None:
-        """Worst warning per code for one page; None when the warning rules are not installed."""
+    def lights(self, session: Session, ids: list[int]) -> dict[int, str] | None:
+        """Worst warning per project id for one page; None when the warning rules are not installed."""
         try:
-            return data.lights(session, codes, self.as_of, self.warning_settings)
+            return data.lights(session, ids, self.as_of, self.warning_settings)
         except ImportError:
             return None
 
@@ -199,10 +199,12 @@ class TrackerApp(App[None], inherit_bindings=False):
         if view in VIEWS and self.current_mode != view:
             self.switch_mode(view)
 
-    def open_project(self, code: str) -> None:
+    def open_project(self, project: int | str) -> None:
+        """Show a project's detail: by id (what the lists know), or by code (the first project with
+        that code in published order; a code repeats across plans)."""
         from tracker.tui.screens.detail import DetailScreen
 
-        self.push_screen(DetailScreen(code))
+        self.push_screen(DetailScreen(project))
 
     def action_help(self) -> None:
         from tracker.tui.screens.help import HelpScreen

@@ -2,11 +2,12 @@
 source lines of a project — all through the domain's own queries, never a second copy of them.
 
 Why this module exists: the screens must stay thin, and everything here is plain Python over
-SQLAlchemy (no Textual import), so it can be tested and timed on its own. Every list the TUI shows
-is a :class:`Query` — the WHERE built from the filter text by :mod:`tracker.filters` (the CLI's
-parser) and an ORDER BY from :func:`tracker.filters.parse_sort` — fed to
-:func:`tracker.portfolio.rows` with LIMIT/OFFSET a page at a time, so a screen holding a
-province's million projects only ever has the rows it has scrolled past in memory.
+SQLAlchemy (no Textual import), so it can be tested and timed on its own — and run in the screens'
+worker threads, off the UI thread. Every list the TUI shows is a :class:`Query` — the WHERE built
+from the filter text by :mod:`tracker.filters` (the CLI's parser) and the sort text — read a page
+at a time by :func:`tracker.paging.page_after` (keyset, not OFFSET), so a screen holding a
+province's million projects only ever has the rows it has scrolled past in memory, and page N costs
+what page 1 costs. Projects are told apart by id: a code (``1-1``) repeats in every plan.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, select
 
-from tracker.models import Project, WanYuan
+from tracker.models import ProgressRecord, Project, WanYuan
+from tracker.paging import Key, Page, page_after
 from tracker.portfolio import ProjectRow, rows, scope_query
 
 if TYPE_CHECKING:
@@ -36,10 +38,12 @@ SEVERITY_RANK = {"red": 2, "yellow": 1}
 
 @dataclass(frozen=True)
 class Query:
-    """What a list shows: the filter's WHERE (None = everything) and the sort's ORDER BY."""
+    """What a list shows: the filter's WHERE (None = everything), the sort's ORDER BY and the sort
+    text it came from (what :func:`tracker.paging.sort_keys` reads; empty: published order)."""
 
     where: ColumnElement[bool] | None = None
     order_by: Sequence[Any] = field(default_factory=tuple)
+    sort: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def build_query(
 
     where = where_clause(filter_text, views=views, as_of=as_of, settings=settings)
     order = parse_sort(sort_text) if sort_text.strip() else []
-    return Query(where, tuple(order))
+    return Query(where, tuple(order), sort_text if sort_text.strip() else "")
 
 
 def totals(session: Session, where: ColumnElement[bool] | None) -> Totals:
@@ -79,9 +83,45 @@ def totals(session: Session, where: ColumnElement[bool] | None) -> Totals:
     return Totals(int(count), total, planned)
 
 
-def page(session: Session, query: Query, offset: int, limit: int = PAGE_SIZE) -> list[ProjectRow]:
-    """Rows ``offset`` … ``offset + limit`` of ``query`` in its order."""
-    return rows(session, query.where, list(query.order_by), limit=limit, offset=offset)
+def page(session: Session, query: Query, after: Key | None, limit: int = PAGE_SIZE) -> Page:
+    """The ``limit`` rows of ``query`` that follow the row whose key is ``after`` (None: the first)."""
+    return page_after(session, query.where, query.sort, after, limit)
+
+
+def first_pages(
+    session: Session, query: Query, keep: int | None = None, limit: int = PAGE_SIZE, most: int = 10
+) -> Page:
+    """The first page; when ``keep`` (a project id) is not on it, further pages until it is (at most
+    ``most`` pages), so a reloaded list can put the cursor back on the project it was on."""
+    first = page(session, query, None, limit)
+    shown = list(first.rows)
+    last, more = first.last_key, first.more
+    for _ in range(most - 1):
+        if keep is None or not more or any(r.project.id == keep for r in shown):
+            break
+        following = page(session, query, last, limit)
+        shown.extend(following.rows)
+        last, more = following.last_key, following.more
+    return Page(shown, last, more)
+
+
+def project(session: Session, project_id: int) -> ProjectRow | None:
+    """The project with this id, with its names and figures; None when it is gone."""
+    found = rows(session, Project.id == project_id, limit=1)  # type: ignore[arg-type]
+    return found[0] if found else None
+
+
+def project_id_for(session: Session, code: str) -> int | None:
+    """The id of the first project (in published order) with this code: for callers that only have a
+    code (a code is unique within one plan only)."""
+    found = rows(session, Project.code == code.strip(), limit=1)  # type: ignore[arg-type]
+    return found[0].project.id if found else None
+
+
+def progress_records(session: Session, project_id: int) -> list[ProgressRecord]:
+    """The project's monthly records, oldest month first (a few dozen at most)."""
+    query = select(ProgressRecord).where(ProgressRecord.project_id == project_id).order_by(ProgressRecord.month)  # type: ignore[arg-type]
+    return list(session.exec(query))
 
 
 def year_span(session: Session, where: ColumnElement[bool] | None, plan_years: tuple[int, int]) -> tuple[int, int]:
@@ -116,14 +156,20 @@ def warnings_for(
     return sorted(items, key=lambda item: -SEVERITY_RANK.get(item.severity, 0))
 
 
-def lights(session: Session, codes: Iterable[str], as_of: date, settings: WarningSettings) -> dict[str, str]:
-    """The worst warning per project code, for one page of a table (others are green)."""
-    from tracker.warnings import evaluate, worst_by_code
+def lights(session: Session, ids: Iterable[int], as_of: date, settings: WarningSettings) -> dict[int, str]:
+    """The worst warning per project id, for one page of a table (others are green)."""
+    from tracker.warnings import evaluate
 
-    wanted = list(codes)
+    wanted = list(ids)
     if not wanted:
         return {}
-    return worst_by_code(evaluate(session, as_of, settings, Project.code.in_(wanted)))  # type: ignore[attr-defined]
+    worst: dict[int, str] = {}
+    for item in evaluate(session, as_of, settings, Project.id.in_(wanted)):  # type: ignore[union-attr]
+        assert item.project_id is not None
+        current = worst.get(item.project_id)
+        if current is None or SEVERITY_RANK.get(item.severity, 0) > SEVERITY_RANK.get(current, 0):
+            worst[item.project_id] = item.severity
+    return worst
 
 
 def source_document_path(document: str) -> Path | None:

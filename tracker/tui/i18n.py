@@ -29,6 +29,8 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "tracker.toml [keys] 中有未知的按键编号：{ids}",
         "Unknown binding ids in tracker.toml [keys]: {ids}",
     ),
+    "app.read_failed": ("读取数据失败：{error}", "Could not read the data: {error}"),
+    "app.internal_error": ("内部错误（{error}），请报告此问题", "Internal error ({error}); this is a bug"),
     "app.not_available": ("此功能所需的模块尚未安装：{module}", "This needs a module that is not available: {module}"),
     # warning rules and where a district came from
     "rule.overdue": ("逾期", "overdue"),
@@ -106,6 +108,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "col.action": ("功能", "Action"),
     "col.where": ("适用页面", "Where"),
     # portfolio
+    "portfolio.counting": ("正在统计… · 已载入 {loaded} 行", "counting… · {loaded} rows loaded"),
     "portfolio.summary": (
         "{count} 个项目 · 总投资 {total} 万元 · 十四五计划投资 {planned} 万元 · 已载入 {loaded} 行",
         "{count} projects · total {total} 万元 · planned {planned} 万元 · {loaded} rows loaded",

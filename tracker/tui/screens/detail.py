@@ -3,6 +3,10 @@ and its month-by-month progress; ``e`` edits its fields, ``m`` records a month's
 
 The screen remembers the version it showed; the forms send it as ``expected_version``, so a change
 made meanwhile by someone else is refused by the domain and reported here, never overwritten.
+
+The project is known by id (a code repeats in every plan); everything it shows is read in a worker
+thread and drawn when it arrives (a read for an older request — say before a quick ``r`` — is
+dropped).
 """
 
 from __future__ import annotations
@@ -11,15 +15,18 @@ from typing import Any
 
 from rich.table import Table
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Header, Label, Static
+from textual.worker import get_current_worker
 
 from tracker.db import reading
 from tracker.models import Project
 from tracker.money import fmt_wan, percent_of, social_capital
-from tracker.portfolio import ProjectRow, find
+from tracker.portfolio import ProjectRow
 from tracker.safe_text import plain_text, visible
 from tracker.schedule import time_pace
 from tracker.tui import data, render
@@ -46,11 +53,21 @@ class DetailScreen(TrackerScreen):
         Binding("r", "reload", "Reload", id="reload"),
     ]
 
-    def __init__(self, code: str) -> None:
+    class Read(Message):
+        """What the detail shows, read in a worker: None for a project that is gone."""
+
+        def __init__(self, request: int, read: tuple[ProjectRow, list[Any], list[Any] | None, Any] | None) -> None:
+            super().__init__()
+            self.request, self.read = request, read
+
+    def __init__(self, project: int | str) -> None:
         super().__init__()
-        self.code = code
+        self.project_id: int | None = project if isinstance(project, int) else None
+        self.code = "" if isinstance(project, int) else project
+        """The project's code, for people (known once read when opened by id)."""
         self.row: ProjectRow | None = None
         self.version: int | None = None
+        self._announce = False
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -68,18 +85,37 @@ class DetailScreen(TrackerScreen):
         yield KeyBar()
 
     def reload(self) -> None:
+        self.read_project(self.new_request())
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def read_project(self, request: int) -> None:
         app = self.tracker
         with reading(app.engine) as session:
-            row = find(session, self.code)
-            records = self._records(session) if row is not None else []
-            warnings = self._warnings(session) if row is not None else None
-        self.row = row
-        if row is None:
-            self.version = None
+            if self.project_id is None:
+                self.project_id = data.project_id_for(session, self.code)
+            row = data.project(session, self.project_id) if self.project_id is not None else None
+            if row is None:
+                read = None
+            else:
+                records = data.progress_records(session, row.project.id)  # type: ignore[arg-type]
+                warnings = self._warnings(session, row.project.id)  # type: ignore[arg-type]
+                read = (row, records, warnings, self._source(session, row))
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Read(request, read))
+
+    @on(Read)
+    def _read(self, message: Read) -> None:
+        if not self.current(message.request):
+            return
+        app = self.tracker
+        if message.read is None:
+            self.row, self.version = None, None
             self.query_one("#heading", Static).update(Text(self.t("detail.gone", code=self.code), style="bold red"))
             return
+        row, records, warnings, source = message.read
+        self.row = row
         p = row.project
-        self.version = p.version
+        self.code, self.version = p.code, p.version
         heading = Text.assemble(
             plain_text(f"{p.code}  ", "bold", single_line=True),
             plain_text(p.name, "bold", single_line=True),
@@ -88,23 +124,32 @@ class DetailScreen(TrackerScreen):
         )
         self.query_one("#heading", Static).update(heading)
         self.query_one("#fields", Static).update(self._fields_table(row))
-        self._show_source(row)
+        self._show_source(row, source)
         self._show_warnings(warnings)
         self.query_one("#history", ProgressHistory).show(records)
         self.query_one("#no-history", Static).update("" if records else self.t("detail.no_history"))
+        if self._announce:
+            self._announce = False
+            self.tracker.say(self.t("detail.reloaded", code=self.code, version=self.version))
 
-    def _records(self, session: Any) -> list[Any]:
-        from tracker.progress import project_progress
-
-        return list(project_progress(session, self.code))
-
-    def _warnings(self, session: Any) -> list[Any] | None:
+    def _warnings(self, session: Any, project_id: int) -> list[Any] | None:
         try:
             return data.warnings_for(
-                session, self.tracker.as_of, self.tracker.warning_settings, Project.code == self.code
+                session, self.tracker.as_of, self.tracker.warning_settings, Project.id == project_id
             )  # type: ignore[arg-type]
         except ImportError:
             return None
+
+    def _source(self, session: Any, row: ProjectRow) -> tuple[str, list[tuple[int, str]] | None] | None:
+        """The plan's document and the project's published lines in it (None: no lines recorded)."""
+        from tracker.models import Plan
+
+        p = row.project
+        if p.source_first_line is None or p.source_last_line is None:
+            return None
+        plan = session.get(Plan, p.plan_id)
+        document = plan.source_document if plan is not None else ""
+        return document, data.source_lines(document, p.source_first_line, p.source_last_line)
 
     def field_values(self, row: ProjectRow) -> list[tuple[str, str]]:
         """(i18n key, text) for every field, in the order the plan's table prints them."""
@@ -152,17 +197,16 @@ class DetailScreen(TrackerScreen):
             table.add_row(self.t(key), plain_text(value))
         return table
 
-    def _show_source(self, row: ProjectRow) -> None:
+    def _show_source(self, row: ProjectRow, source: tuple[str, list[tuple[int, str]] | None] | None) -> None:
         p = row.project
         title = self.query_one("#source-title", Label)
         body = self.query_one("#source", Static)
-        if p.source_first_line is None or p.source_last_line is None:
+        if source is None or p.source_first_line is None or p.source_last_line is None:
             title.update(self.t("detail.no_source"))
             body.update("")
             return
-        document = self._document(p.plan_id)
+        document, lines = source
         title.update(self.t("detail.source", first=p.source_first_line, last=p.source_last_line, document=document))
-        lines = data.source_lines(document, p.source_first_line, p.source_last_line)
         if lines is None:
             body.update(self.t("detail.source_missing", document=document))
             return
@@ -171,13 +215,6 @@ class DetailScreen(TrackerScreen):
             text.append(f"{number:>5} │ ", style="dim")
             text.append(visible(line) + "\n")
         body.update(text)
-
-    def _document(self, plan_id: int) -> str:
-        from tracker.models import Plan
-
-        with reading(self.tracker.engine) as session:
-            plan = session.get(Plan, plan_id)
-        return plan.source_document if plan is not None else ""
 
     def _show_warnings(self, warnings: list[Any] | None) -> None:
         widget = self.query_one("#warnings", Static)
@@ -201,9 +238,8 @@ class DetailScreen(TrackerScreen):
         self.dismiss(None)
 
     def action_reload(self) -> None:
+        self._announce = True  # said when the fresh read arrives
         self.refresh_data()
-        if self.version is not None:
-            self.tracker.say(self.t("detail.reloaded", code=self.code, version=self.version))
 
     def action_edit(self) -> None:
         from tracker.tui.screens.edit_project import EditProjectScreen

@@ -2,11 +2,14 @@
 
 Sorting is the filter language's ``--sort`` (``tracker.filters.parse_sort``) turned into ORDER BY;
 the light of each row is the worst of its warnings (``tracker.warnings``), evaluated for the page
-being loaded only. The summary line is one SQL aggregate over the same WHERE.
+being loaded only. The summary line is one SQL aggregate over the same WHERE. Everything is read in
+worker threads (:class:`~tracker.tui.screens.project_list.ProjectListScreen`): the first page is
+drawn as soon as it is read, the summary when its aggregate arrives.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
@@ -15,11 +18,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header
 
-from tracker.db import reading
 from tracker.portfolio import ProjectRow
 from tracker.tui import data, render
 from tracker.tui.i18n import status_label
-from tracker.tui.screens.project_list import ProjectListScreen
+from tracker.tui.screens.project_list import Listing, ProjectListScreen
 from tracker.tui.widgets.filter_bar import FilterBar
 from tracker.tui.widgets.key_bar import KeyBar
 from tracker.tui.widgets.project_table import Column, ProjectTable
@@ -91,12 +93,18 @@ class PortfolioScreen(ProjectListScreen):
         query = self.current_query(self.sort_text)
         if query is None:
             return  # bad filter: the caret message is shown, the last good result stays
-        with reading(self.tracker.engine) as session:
-            totals = data.totals(session, query.where)
-        self.show_projects(self.columns(), query, totals.count)
-        self.query_one(SummaryBar).show(totals, self.table.loaded, self.sort_caption())
+        self.show_projects(query)
+        self.query_one(SummaryBar).pending(self.sort_caption())
+
+    def prepare(self, session: Any, listing: Listing) -> Listing:
+        return replace(listing, columns=self.columns())
+
+    def first_page_shown(self) -> None:
         if self.tracker.interactive_after is None:
             self.call_after_refresh(self.tracker.first_page_shown)
+
+    def show_totals(self, totals: data.Totals) -> None:
+        self.query_one(SummaryBar).show(totals, self.table.loaded, self.sort_caption())
 
     def columns(self) -> list[Column]:
         result = []
@@ -116,10 +124,10 @@ class PortfolioScreen(ProjectListScreen):
             column, arrow = self.t(f"col.{self.sort_column}"), " ▼" if self.descending else " ▲"
         return self.t("portfolio.sorted_by", column=column, arrow=arrow)
 
-    def cells(self, row: ProjectRow, lights: dict[str, str] | None) -> list[Any]:
+    def cells(self, row: ProjectRow, lights: dict[int, str] | None, listing: Listing) -> list[Any]:
         p = row.project
         return [
-            render.light(lights.get(p.code)) if lights is not None else Text("·", justify="center"),
+            render.light(lights.get(p.id)) if lights is not None else Text("·", justify="center"),  # type: ignore[arg-type]
             render.clipped(p.code),
             render.clipped(p.name),
             render.clipped(row.category),

@@ -4,6 +4,7 @@ the grand total, over the projects the shared filter selects; and a bar chart of
 
 ``d`` cycles the first grouping, ``D`` the second (or none); the two selectors do the same with
 the mouse. The chart widget (textual-plotext) is imported only when this view is first opened.
+The rollup is computed in a worker thread; a result for an older filter or grouping is dropped.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import DataTable, Header, Select
+from textual.worker import get_current_worker
 
 from tracker.db import reading
 from tracker.tui import render
@@ -44,6 +47,13 @@ class RollupsScreen(FilteredScreen):
         Binding("D", "second_dim", "Second grouping", id="second_dim"),
     ]
 
+    class Read(Message):
+        """A rollup was computed for request ``request`` over the groupings ``dims``."""
+
+        def __init__(self, request: int, dims: list[str], rows: list[Any]) -> None:
+            super().__init__()
+            self.request, self.dims, self.rows = request, dims, rows
+
     def __init__(self) -> None:
         super().__init__()
         self.dims: list[str] = ["category"]
@@ -69,17 +79,36 @@ class RollupsScreen(FilteredScreen):
         return self.query_one("#rollup-table", DataTable)
 
     def reload(self) -> None:
-        from tracker.rollups import rollup
-        from tracker.tui.widgets.rollup_chart import RollupChart
-
         query = self.current_query()
         if query is None:
             return
+        request = self.new_request()
+        self.loading_later(self.table, request)
+        self.read_rollup(request, list(self.dims), query.where)
+
+    @work(thread=True, exclusive=True, group="rollup", exit_on_error=False)
+    def read_rollup(self, request: int, dims: list[str], where: Any) -> None:
+        from tracker.rollups import rollup
+
         app = self.tracker
         spread = str(app.config.get("rollup.year_spread"))
-        with reading(app.engine) as session:
-            rows = rollup(session, self.dims, query.where, spread=spread, as_of=app.as_of)
+        with reading(app.engine) as session, self.interruptible(session, request):
+            rows = list(rollup(session, dims, where, spread=spread, as_of=app.as_of))
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Read(request, dims, rows))
+
+    @on(Read)
+    def _read(self, message: Read) -> None:
+        if not self.arrived(message.request):
+            return
+        self.show_rollup(message.dims, message.rows)
+
+    def show_rollup(self, dims: list[str], rows: list[Any]) -> None:
+        from tracker.tui.widgets.rollup_chart import RollupChart
+
+        app = self.tracker
         table = self.table
+        self.loaded(table)
         table.clear(columns=True)
         table.add_column(self.t("col.group"), key="group", width=30)
         for key in ("count", "total", "planned", "social_capital", "invested", "invested_pct"):
@@ -101,7 +130,7 @@ class RollupsScreen(FilteredScreen):
                 render.share(row.invested_pct),
                 key=str(index),
             )
-        dims_text = " › ".join(self.t(f"dim.{d}") for d in self.dims)
+        dims_text = " › ".join(self.t(f"dim.{d}") for d in dims)
         self.query_one(RollupChart).show(labels, amounts, self.t("rollups.chart"))
         self.sub_title = " · ".join(
             (self.t(self.VIEW), self.t("rollups.by", dims=dims_text), self.t("app.as_of", date=app.as_of.isoformat()))

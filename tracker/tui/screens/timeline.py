@@ -6,6 +6,7 @@ column header is the year axis. Filtered by the shared filter; in published orde
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from textual import events
@@ -13,10 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header, Static
 
-from tracker.db import reading
 from tracker.portfolio import ProjectRow
 from tracker.tui import data, render
-from tracker.tui.screens.project_list import ProjectListScreen
+from tracker.tui.screens.project_list import Listing, ProjectListScreen
 from tracker.tui.widgets.filter_bar import FilterBar
 from tracker.tui.widgets.key_bar import KeyBar
 from tracker.tui.widgets.project_table import Column, ProjectTable
@@ -56,32 +56,33 @@ class TimelineScreen(ProjectListScreen):
         query = self.current_query()
         if query is None:
             return
-        app = self.tracker
-        with reading(app.engine) as session:
-            totals = data.totals(session, query.where)
-            first, last = data.year_span(session, query.where, data.plan_years(session))
-        first, last = min(first, app.as_of.year), max(last, app.as_of.year)  # the as-of mark is always on the axis
         self._width = self.bar_width()
-        self.axis = render.Axis(first, last, self._width)
+        self.show_projects(query)
+        self.query_one("#timeline-legend", Static).update(self.t("timeline.legend", date=self.tracker.as_of.isoformat()))
+
+    def prepare(self, session: Any, listing: Listing) -> Listing:
+        """The year axis spans the plan period widened to every shown project (read in the worker)."""
+        app = self.tracker
+        first, last = data.year_span(session, listing.query.where, data.plan_years(session))
+        first, last = min(first, app.as_of.year), max(last, app.as_of.year)  # the as-of mark is always on the axis
+        axis = render.Axis(first, last, self._width)
         columns = [
             Column("light", self.t("col.light"), 5),
             Column("code", self.t("col.code"), 5),
             Column("name", self.t("col.name"), 24),
-            Column("bar", self.axis.header(), self._width),
+            Column("bar", axis.header(), self._width),
         ]
-        self.show_projects(columns, query, totals.count)
-        self.query_one("#timeline-legend", Static).update(self.t("timeline.legend", date=app.as_of.isoformat()))
-        self.query_one(SummaryBar).show(totals, self.table.loaded)
+        return replace(listing, columns=columns, context=axis)
 
-    def cells(self, row: ProjectRow, lights: dict[str, str] | None) -> list[Any]:
+    def cells(self, row: ProjectRow, lights: dict[int, str] | None, listing: Listing) -> list[Any]:
         p = row.project
-        severity = (lights or {}).get(p.code)
-        assert self.axis is not None
+        severity = (lights or {}).get(p.id)  # type: ignore[arg-type]
+        axis: render.Axis = listing.context
         if p.start_year is None or p.finish_year is None:
             bar = render.clipped("")
         else:
             bar = render.timeline_bar(
-                self.axis, (p.start_year, p.start_month), (p.finish_year, p.finish_month), self.tracker.as_of, severity
+                axis, (p.start_year, p.start_month), (p.finish_year, p.finish_month), self.tracker.as_of, severity
             )
         return [render.light(severity), render.clipped(p.code), render.clipped(p.name), bar]
 

@@ -1,12 +1,17 @@
 """The red and yellow items of ``tracker.warnings.evaluate`` as of the app's date, with their reasons,
-for the projects the filter selects; Enter opens the project."""
+for the projects the filter selects; Enter opens the project. Read in a worker thread (a result for
+an older filter is dropped); rows are keyed by project id and rule (a code repeats across plans)."""
 
 from __future__ import annotations
 
-from textual import on
+from typing import Any
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable, Header, Static
+from textual.worker import get_current_worker
 
 from tracker.db import reading
 from tracker.tui import data, render
@@ -25,6 +30,13 @@ class WarningsScreen(FilteredScreen):
         Binding("enter", "open", "Open", id="open"),
     ]
 
+    class Read(Message):
+        """The warnings of request ``request`` (None: the warning rules are not available)."""
+
+        def __init__(self, request: int, items: list[Any] | None, missing: str = "") -> None:
+            super().__init__()
+            self.request, self.items, self.missing = request, items, missing
+
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield FilterBar(self.tracker.filter_text, id="filter")
@@ -40,13 +52,34 @@ class WarningsScreen(FilteredScreen):
         query = self.current_query()
         if query is None:
             return
+        request = self.new_request()
+        self.loading_later(self.table, request)
+        self.read_warnings(request, query.where)
+
+    @work(thread=True, exclusive=True, group="warnings", exit_on_error=False)
+    def read_warnings(self, request: int, where: Any) -> None:
         app = self.tracker
         try:
-            with reading(app.engine) as session:
-                items = data.warnings_for(session, app.as_of, app.warning_settings, query.where)
+            with reading(app.engine) as session, self.interruptible(session, request):
+                items: list[Any] | None = data.warnings_for(session, app.as_of, app.warning_settings, where)
+            missing = ""
         except ImportError as exc:
-            self.query_one("#warnings-summary", Static).update(self.t("app.not_available", module=exc.name or ""))
+            items, missing = None, exc.name or ""
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Read(request, items, missing))
+
+    @on(Read)
+    def _read(self, message: Read) -> None:
+        if not self.arrived(message.request):
             return
+        self.loaded(self.table)
+        if message.items is None:
+            self.query_one("#warnings-summary", Static).update(self.t("app.not_available", module=message.missing))
+            return
+        self.show_items(message.items)
+
+    def show_items(self, items: list[Any]) -> None:
+        app = self.tracker
         table = self.table
         table.clear(columns=True)
         for key, width in (("light", 5), ("severity", 6), ("code", 6), ("name", 34), ("rule", 11), ("message", None)):
@@ -59,7 +92,7 @@ class WarningsScreen(FilteredScreen):
                 render.clipped(item.name),
                 self.t(f"rule.{item.rule}"),
                 render.clipped(item.reason(app.language)),
-                key=f"{item.code}|{item.rule}",
+                key=f"{item.project_id}|{item.rule}",
             )
         red = sum(1 for item in items if item.severity == "red")
         yellow = sum(1 for item in items if item.severity == "yellow")
@@ -71,20 +104,26 @@ class WarningsScreen(FilteredScreen):
         )
         self.query_one("#warnings-summary", Static).update(summary)
 
-    def current_code(self) -> str | None:
+    def current_id(self) -> int | None:
         table = self.table
         if not table.row_count:
             return None
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return (row_key.value or "").split("|")[0] or None
+        return _project_id(row_key.value)
 
     @on(DataTable.RowSelected, "#warning-items")
     def _chosen(self, event: DataTable.RowSelected) -> None:
-        code = (event.row_key.value or "").split("|")[0]
-        if code:
-            self.tracker.open_project(code)
+        project_id = _project_id(event.row_key.value)
+        if project_id is not None:
+            self.tracker.open_project(project_id)
 
     def action_open(self) -> None:
-        code = self.current_code()
-        if code:
-            self.tracker.open_project(code)
+        project_id = self.current_id()
+        if project_id is not None:
+            self.tracker.open_project(project_id)
+
+
+def _project_id(key: str | None) -> int | None:
+    """The project id of a row key ``<id>|<rule>``."""
+    head = (key or "").split("|")[0]
+    return int(head) if head.isdigit() else None

@@ -1,7 +1,9 @@
 """The line under a list: how many projects the filter selects and what they cost, in total.
 
 The figures come from one SQL aggregate over the same WHERE as the list (``tracker.tui.data.totals``),
-never from summing the rows loaded so far, so they are right however little has been scrolled.
+never from summing the rows loaded so far, so they are right however little has been scrolled. The
+aggregate is read in a worker of its own and may arrive after the first page: meanwhile the bar
+says it is counting (:meth:`SummaryBar.pending`).
 """
 
 from __future__ import annotations
@@ -28,14 +30,24 @@ class SummaryBar(Static):
         self._totals, self._loaded, self._extra = totals, loaded, extra
         self._draw()
 
+    def pending(self, extra: str | None = None) -> None:
+        """The totals of a new selection are being counted."""
+        self._totals = None
+        if extra is not None:
+            self._extra = extra
+        self._draw()
+
     def set_loaded(self, loaded: int) -> None:
-        if loaded != self._loaded and self._totals is not None:
+        if loaded != self._loaded:
             self._loaded = loaded
             self._draw()
 
     def _draw(self) -> None:
         totals, loaded, extra = self._totals, self._loaded, self._extra
-        assert totals is not None
+        if totals is None:
+            text = tr(self, "portfolio.counting", loaded=f"{loaded:,}")
+            self.update(f"{text} · {extra}" if extra else text)
+            return
         text = tr(
             self,
             "portfolio.summary",
