@@ -191,6 +191,25 @@ def count_warnings(
     return table, int(row[0])
 
 
+def worst_by_id(
+    session: Session, as_of: date, settings: WarningSettings, where: ColumnElement[bool]
+) -> dict[int, str]:
+    """Per flagged project id among those ``where`` selects (a page of a table), its worst severity.
+
+    The light of a row needs no reason in words, so no message is built; and a page is a few rows,
+    so the progress figures are correlated subqueries that read those rows' records only (the
+    aggregate join of :func:`warnings_query` would sum every record of the portfolio).
+    """
+    figures = rules.correlated(as_of)
+    columns = _rule_columns(as_of, settings, figures)
+    query = select(Project.id, *columns.values()).where(where, _any_rule(as_of, settings, figures))  # type: ignore[call-overload]
+    worst: dict[int, str] = {}
+    for project_id, *severities in session.execute(query):
+        found = [s for s in severities if s is not None]
+        worst[int(project_id)] = min(found, key=SEVERITY_ORDER.__getitem__)
+    return worst
+
+
 def worst_by_code(items: Iterable[WarningItem]) -> dict[str, str]:
     """Per project code, its worst severity (``red`` beats ``yellow``): what the TUI colours a row by."""
     worst: dict[str, str] = {}

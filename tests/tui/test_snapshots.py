@@ -45,6 +45,14 @@ def pressing(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
     return run
 
 
+
+@pytest.fixture(autouse=True)
+def no_loading_indicator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A snapshot is of the settled screen: on a slow machine a read may outlast the loading delay, and
+    the indicator (and the focus it takes for a moment) must not decide what the picture shows.
+    tests/tui/test_workers.py tests the indicator itself."""
+    monkeypatch.setattr("tracker.tui.screens.base.LOADING_AFTER", 600.0)
+
 def test_portfolio(snap_compare: Any, make_app: MakeApp) -> None:
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=settle)
 

@@ -158,18 +158,12 @@ def warnings_for(
 
 def lights(session: Session, ids: Iterable[int], as_of: date, settings: WarningSettings) -> dict[int, str]:
     """The worst warning per project id, for one page of a table (others are green)."""
-    from tracker.warnings import evaluate
+    from tracker.warnings import worst_by_id
 
     wanted = list(ids)
     if not wanted:
         return {}
-    worst: dict[int, str] = {}
-    for item in evaluate(session, as_of, settings, Project.id.in_(wanted)):  # type: ignore[union-attr]
-        assert item.project_id is not None
-        current = worst.get(item.project_id)
-        if current is None or SEVERITY_RANK.get(item.severity, 0) > SEVERITY_RANK.get(current, 0):
-            worst[item.project_id] = item.severity
-    return worst
+    return worst_by_id(session, as_of, settings, Project.id.in_(wanted))  # type: ignore[union-attr]
 
 
 def source_document_path(document: str) -> Path | None:
