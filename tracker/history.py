@@ -36,7 +36,18 @@ from tracker import audit
 from tracker.concurrency import ConcurrentEditError, claim
 from tracker.db import transaction
 from tracker.errors import RefusedError
-from tracker.models import Acceptance, AnnualPlan, AuditEntry, Category, Operation, Plan, ProgressRecord, Project, SharePct, WanYuan
+from tracker.models import (
+    Acceptance,
+    AnnualPlan,
+    AuditEntry,
+    Category,
+    Operation,
+    Plan,
+    ProgressRecord,
+    Project,
+    SharePct,
+    WanYuan,
+)
 
 MODELS: dict[str, type[SQLModel]] = {
     model.__tablename__: model  # type: ignore[misc]

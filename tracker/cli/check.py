@@ -44,7 +44,8 @@ def check(
     accept: Annotated[
         list[str] | None,
         typer.Option(
-            "--accept", metavar="ID",
+            "--accept",
+            metavar="ID",
             help="Acknowledge this finding (its id, or a unique start of it; repeatable) with its current figures: "
             "it no longer fails the check until its figures change. Needs --reason; undo with `tracker undo`.",
         ),
@@ -99,7 +100,11 @@ class Acceptance:
 
 
 def run(
-    ctx: typer.Context, fmt: str, strict: bool, rules: list[str] | None, list_rules: bool,
+    ctx: typer.Context,
+    fmt: str,
+    strict: bool,
+    rules: list[str] | None,
+    list_rules: bool,
     acceptance: Acceptance | None = None,
 ) -> None:
     """The check proper: settings, rules, database, report, exit status."""
@@ -210,8 +215,13 @@ def _pick(report: Report, acceptance: Acceptance, strict: bool) -> tuple[list[Fi
 
 
 def accept_findings(
-    engine: Engine, actor: str, acceptance: Acceptance, strict: bool, as_of: date,
-    severities: dict[str, str], only: list[str] | None,
+    engine: Engine,
+    actor: str,
+    acceptance: Acceptance,
+    strict: bool,
+    as_of: date,
+    severities: dict[str, str],
+    only: list[str] | None,
 ) -> tuple[Report, Recorded]:
     """Run the check and record the chosen findings as accepted, in one audited transaction (an ``accept``
     operation with one entry per acceptance written or updated), then report with them accepted."""
@@ -248,8 +258,9 @@ def accept_findings(
                 audit.log_update(session, op, row, before, finding.code)
         session.flush()
         operation_id = op.id
-        updated = partition(report.everything(), report.checked, read_acceptances(session, rules=set(only or [])
-                                                                                  or None))
+        updated = partition(
+            report.everything(), report.checked, read_acceptances(session, rules=set(only or []) or None)
+        )
     return updated, Recorded(operation_id, [f.id for f in chosen], already)
 
 
@@ -331,10 +342,13 @@ def print_report(report: Report, failed: bool, strict: bool, as_of: str) -> None
                 heading = group
                 out.print(f"  [bold]{markup_safe(group)}[/]")
             line = f" line {finding.line}" if finding.line else ""
-            out.print(f"    [green]{finding.id}[/] ({finding.severity}){line}: "
-                      f"{markup_safe(finding.detail or finding.message)}")
-            out.print(f"      accepted by {markup_safe(ack.who)} on {ack.when.date().isoformat()}: "
-                      f"{markup_safe(ack.reason)}")
+            out.print(
+                f"    [green]{finding.id}[/] ({finding.severity}){line}: "
+                f"{markup_safe(finding.detail or finding.message)}"
+            )
+            out.print(
+                f"      accepted by {markup_safe(ack.who)} on {ack.when.date().isoformat()}: {markup_safe(ack.reason)}"
+            )
     out.print()
     verdict = "[bold red]FAILED[/]" if failed else "[bold green]OK[/]"
     tail = " (--strict: warnings fail too)" if strict else ""
@@ -401,8 +415,10 @@ def print_acceptances(engine: Engine, fmt: str, only: list[str] | None) -> None:
     for ack in acks:
         out.print(f"  [green]{ack.id}[/] #{ack.acceptance_id} {markup_safe(ack.subject)}")
         out.print(f"    {markup_safe(_figures_text(ack.figures))}")
-        out.print(f"    accepted by {markup_safe(ack.who)} on {ack.when.isoformat(timespec='seconds')}: "
-                  f"{markup_safe(ack.reason)}")
+        out.print(
+            f"    accepted by {markup_safe(ack.who)} on {ack.when.isoformat(timespec='seconds')}: "
+            f"{markup_safe(ack.reason)}"
+        )
 
 
 def print_rules(severities: dict[str, str], fmt: str) -> None:
@@ -412,10 +428,18 @@ def print_rules(severities: dict[str, str], fmt: str) -> None:
     if fmt == "json":
         from tracker.cli.output import print_json
 
-        print_json([
-            {"id": r.id, "severity": severities[r.id], "default": r.severity, "scope": r.scope, "meaning": r.meaning}
-            for r in RULE_LIST
-        ])
+        print_json(
+            [
+                {
+                    "id": r.id,
+                    "severity": severities[r.id],
+                    "default": r.severity,
+                    "scope": r.scope,
+                    "meaning": r.meaning,
+                }
+                for r in RULE_LIST
+            ]
+        )
         return
     from rich.table import Table
 
