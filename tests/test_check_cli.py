@@ -199,11 +199,11 @@ def test_text_output_is_grouped_and_plain_on_a_pipe(cli: CliRun) -> None:
     block = lines[errors:warnings]
     assert block[1] == "  湘潭市“十四五”民政事业发展规划 · 总计 (plan)"
     assert block[2].startswith(
-        "    plan-total line 888: published total investment 592917.92 万元, the rows sum to 488707.12"
+        "    plan-total:9ab436b6af67 line 888: published total investment 592917.92 万元, the rows sum to 488707.12"
     )
     assert "  category 2 老年人福利类项目" in block and "  category 4 社会公益类项目" in block
     assert (
-        "    category-total line 2398: published total investment 172857.8 万元, the rows sum to 168647 万元 "
+        "    category-total:8292033d570b line 2398: published total investment 172857.8 万元, the rows sum to 168647 万元 "
         "(difference -4210.8 万元)"
     ) in block
     assert lines[-1] == "FAILED: 6 errors, 4 warnings, 0 info"

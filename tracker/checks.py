@@ -13,10 +13,12 @@ UI code; only portable SQLAlchemy constructs are used, so the same check runs on
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from tracker.errors import TrackerError
-from tracker.models import AnnualPlan, Category, Plan, ProgressRecord, Project, Status, WanYuan
+from tracker.models import Acceptance, AnnualPlan, Category, Plan, ProgressRecord, Project, Status, WanYuan
 from tracker.money import fmt_wan
 
 ERROR = "error"
@@ -140,6 +142,37 @@ class Finding:
     detail: str = field(default="", compare=False, repr=False)
     """The message without the scope it starts with, for a listing already grouped by scope."""
 
+    @property
+    def subject(self) -> str:
+        """What the finding is about, independent of its figures: the plan (its name), a category (plan and
+        ordinal), a project (plan and code) or one of its monthly records (plan, code and month)."""
+        if self.scope == PLAN:
+            return self.plan
+        if self.scope == CATEGORY:
+            return f"{self.plan}:{self.category_ordinal}"
+        if self.month is not None and self.rule != "invested-below-zero":  # that one's month is a figure
+            return f"{self.plan}:{self.code}:{self.month}"
+        return f"{self.plan}:{self.code}"
+
+    @property
+    def id(self) -> str:
+        """A stable id: the rule and a hash of :attr:`subject` (never of the figures), e.g.
+        ``category-total:1b2c3d4e5f60``; the same finding has the same id in every run."""
+        return finding_id(self.rule, self.subject)
+
+    def figures(self) -> dict[str, Any]:
+        """The figures an acceptance holds it to: published, computed, difference (exact decimal strings or
+        counts) and the unit; for a finding without figures, its message (what it says about the rows)."""
+        figures: dict[str, Any] = {
+            "published": _canonical(self.published),
+            "computed": _canonical(self.computed),
+            "difference": _canonical(self.difference),
+            "unit": self.unit,
+        }
+        if self.published is None and self.computed is None and self.difference is None:
+            figures["message"] = self.message
+        return figures
+
     def as_dict(self) -> dict[str, Any]:
         """The JSON record: the contract keys first, then the extra keys (only ever added to)."""
         return {
@@ -158,6 +191,50 @@ class Finding:
             "name": self.name,
             "line": self.line,
             "month": self.month,
+            "id": self.id,
+            "subject": self.subject,
+        }
+
+
+def finding_id(rule: str, subject: str) -> str:
+    """``RULE:HASH``: 12 hex digits of the SHA-1 of the subject (48 bits: no collision within a rule even
+    among a million projects' findings, in practice)."""
+    return f"{rule}:{hashlib.sha1(subject.encode('utf-8')).hexdigest()[:12]}"
+
+
+def _canonical(value: Decimal | int | None) -> str | int | None:
+    """A figure as stored in an acceptance: counts as ints, money as its shortest exact decimal string."""
+    if value is None or isinstance(value, int):
+        return value
+    return format(value.normalize(), "f")
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """An acceptance as stored (``tracker check --accept``)."""
+
+    acceptance_id: int
+    rule: str
+    subject: str
+    figures: dict[str, Any]
+    reason: str
+    who: str
+    when: datetime
+
+    @property
+    def id(self) -> str:
+        return finding_id(self.rule, self.subject)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "acceptance_id": self.acceptance_id,
+            "id": self.id,
+            "rule": self.rule,
+            "subject": self.subject,
+            "figures": self.figures,
+            "reason": self.reason,
+            "who": self.who,
+            "when": self.when.isoformat(),
         }
 
 
@@ -175,7 +252,16 @@ class Checked:
 @dataclass(frozen=True)
 class Report:
     findings: list[Finding]
+    """The findings that count: every finding not accepted with its current figures."""
     checked: Checked
+    accepted: list[tuple[Finding, Acknowledgement]] = field(default_factory=list)
+    """Findings accepted with exactly their current figures: listed, never failing the check."""
+    superseded: dict[str, Acknowledgement] = field(default_factory=dict)
+    """Finding id → its acceptance, for findings in :attr:`findings` accepted with other figures."""
+
+    def everything(self) -> list[Finding]:
+        """Open and accepted findings together, in the report's order."""
+        return sorted([*self.findings, *(f for f, _ in self.accepted)], key=_sort_key)
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(SEVERITIES, 0)
@@ -865,9 +951,13 @@ def run_checks(
     as_of: date,
     severities: Mapping[str, str] | None = None,
     only: Collection[str] | None = None,
+    acknowledge: bool = True,
 ) -> Report:
     """Run every rule that is not off (or only the rules in ``only``) and return the findings, sorted by
     severity, then as the plan publishes them: the grand totals, then each category and its projects.
+
+    Findings accepted with their current figures (``tracker check --accept``) are set apart in
+    :attr:`Report.accepted` unless ``acknowledge`` is false.
 
     Raises :class:`CheckError` when the database cannot be read, and when it holds no plan at all: an
     empty database has nothing that adds up, and must never pass for a clean one.
@@ -888,7 +978,56 @@ def run_checks(
         raise CheckError(f"cannot read the database: {exc.__class__.__name__}: {exc}") from exc
     except (ValueError, ArithmeticError) as exc:  # a stored value the column types cannot decode
         raise CheckError(f"the database holds a value that cannot be read: {exc}") from exc
-    rank = {level: i for i, level in enumerate(SEVERITIES)}
-    rule_rank = {rule.id: i for i, rule in enumerate(RULE_LIST)}
-    findings.sort(key=lambda f: (rank[f.severity], f.order, rule_rank[f.rule], f.month or ""))
-    return Report(findings, checked)
+    findings.sort(key=_sort_key)
+    if not acknowledge:
+        return Report(findings, checked)
+    try:
+        acknowledgements = read_acceptances(session, rules=wanted)
+    except SQLAlchemyError as exc:
+        raise CheckError(f"cannot read the accepted findings: {exc.__class__.__name__}: {exc}") from exc
+    return partition(findings, checked, acknowledgements)
+
+
+_RANK = {level: i for i, level in enumerate(SEVERITIES)}
+_RULE_RANK = {rule.id: i for i, rule in enumerate(RULE_LIST)}
+
+
+def _sort_key(f: Finding) -> tuple[Any, ...]:
+    return (_RANK[f.severity], f.order, _RULE_RANK[f.rule], f.month or "")
+
+
+# -- acknowledged findings (``tracker check --accept``) ------------------------------------------------------
+
+
+def read_acceptances(
+    session: Session, *, rules: Collection[str] | None = None
+) -> dict[tuple[str, str], Acknowledgement]:
+    """The stored acceptances (of ``rules``, or all) by (rule, subject), in the order they were made."""
+    T: Table = Acceptance.__table__  # type: ignore[attr-defined]
+    query = select(T).order_by(T.c.id)
+    if rules is not None:
+        query = query.where(T.c.rule.in_(sorted(rules)))
+    found: dict[tuple[str, str], Acknowledgement] = {}
+    for row in session.connection().execute(query):
+        found[(row.rule, row.subject)] = Acknowledgement(
+            row.id, row.rule, row.subject, json.loads(row.figures), row.reason, row.actor, row.created_at
+        )
+    return found
+
+
+def partition(
+    findings: Iterable[Finding], checked: Checked, acknowledgements: Mapping[tuple[str, str], Acknowledgement]
+) -> Report:
+    """Split ``findings`` into those accepted with exactly their figures and the rest (which count); a finding
+    accepted with other figures counts again, its old acceptance noted in :attr:`Report.superseded`."""
+    open_, accepted, superseded = [], [], {}
+    for finding in findings:
+        ack = acknowledgements.get((finding.rule, finding.subject)) if acknowledgements else None
+        if ack is None:
+            open_.append(finding)
+        elif ack.figures == finding.figures():
+            accepted.append((finding, ack))
+        else:
+            open_.append(finding)
+            superseded[finding.id] = ack
+    return Report(open_, checked, accepted, superseded)

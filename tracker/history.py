@@ -36,11 +36,22 @@ from tracker import audit
 from tracker.concurrency import ConcurrentEditError, claim
 from tracker.db import transaction
 from tracker.errors import RefusedError
-from tracker.models import AnnualPlan, AuditEntry, Category, Operation, Plan, ProgressRecord, Project, SharePct, WanYuan
+from tracker.models import (
+    Acceptance,
+    AnnualPlan,
+    AuditEntry,
+    Category,
+    Operation,
+    Plan,
+    ProgressRecord,
+    Project,
+    SharePct,
+    WanYuan,
+)
 
 MODELS: dict[str, type[SQLModel]] = {
     model.__tablename__: model  # type: ignore[misc]
-    for model in (Plan, Category, Project, ProgressRecord, AnnualPlan)
+    for model in (Plan, Category, Project, ProgressRecord, AnnualPlan, Acceptance)
 }
 """The tables an operation may change and undo may restore."""
 

@@ -257,3 +257,21 @@ class AuditEntry(SQLModel, table=True):
     project_code: str | None = Field(default=None, index=True)
     old_values: str | None = Field(default=None, sa_type=Text)
     new_values: str | None = Field(default=None, sa_type=Text)
+
+
+class Acceptance(SQLModel, table=True):
+    """An acknowledged ``tracker check`` finding (``check --accept``): the finding's rule and subject (what it is
+    about: the plan, a category, a project or one of its records) and its exact figures (JSON text). The
+    finding stops failing the check while its figures stay these; one acceptance per rule and subject."""
+
+    __table_args__ = (UniqueConstraint("rule", "subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule: str
+    subject: str
+    figures: str = Field(sa_type=Text)
+    """``published``, ``computed``, ``difference`` (exact decimal strings or counts), ``unit``, and the
+    message for a finding without figures."""
+    reason: str = Field(default="", sa_type=Text)
+    actor: str = ""
+    created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
