@@ -71,10 +71,10 @@ def _export_format(fmt: str | None, output: Path | None) -> str:
 
 
 def _export(ctx: Any, words: Any, fmt: str | None, output: Path | None, bom: bool | None, resume: Any) -> None:
-    from tracker.cli.output import output_file, stdout_text
-    from tracker.cli.query import compile_filter
+    from tracker.cli.output import stdout_text
+    from tracker.cli.query import compile_filter, write_records, write_records_to
     from tracker.db import reading
-    from tracker.export import EXPORT_KEYS, row_record, write_json_list
+    from tracker.export import EXPORT_KEYS, row_record
     from tracker.portfolio import iter_rows
 
     fmt = _export_format(fmt, output)
@@ -82,29 +82,13 @@ def _export(ctx: Any, words: Any, fmt: str | None, output: Path | None, bom: boo
     where = compile_filter(st, words)
     engine = st.engine()
     use_bom = bom if bom is not None else (output is not None and bool(st.config.get("export.bom")))
-
-    def write(out: Any, records: Any) -> int:
-        """Every record to ``out`` as it is read: nothing is built whole."""
-        if fmt == "json":
-            count = write_json_list(out, records)
-            out.write("\n")
-            return count
-        from tracker.excel import write_csv_rows
-
-        return write_csv_rows(out, EXPORT_KEYS, ([rec.get(k) for k in EXPORT_KEYS] for rec in records), bom=use_bom)
-
     resume()
     with reading(engine) as session:
         records = (row_record(r) for r in iter_rows(session, where))
-        if fmt == "xlsx":
-            assert output is not None
-            count = write_records_xlsx(records, EXPORT_KEYS, output)
-        elif output is None:
-            write(stdout_text(), records)
+        if output is None:
+            write_records(stdout_text(), fmt, records, EXPORT_KEYS, whole=True, bom=use_bom)
             return
-        else:
-            with output_file(output) as out:
-                count = write(out, records)
+        count = write_records_to(output, fmt, records, EXPORT_KEYS, whole=True, bom=use_bom)
     echo(f"wrote {count} projects to {output}", err=True)
 
 
