@@ -7,13 +7,14 @@ Thin faces over :mod:`tracker.rollups`, :mod:`tracker.warnings`, :mod:`tracker.v
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from tracker.cli.app import EXIT_FINDINGS, app, fail, state
 from tracker.cli.output import console, echo, print_json, stdout_text
-from tracker.cli.query import FILTER_COMMAND, FilterWords, choose_format, compile_filter, status_label
+from tracker.cli.query import FILTER_COMMAND, FilterWords, compile_filter, output_format, status_label
 
 if TYPE_CHECKING:
     from tracker.rollups import RollupRow
@@ -33,14 +34,23 @@ def rollup_command(
     spread: Annotated[
         str | None, typer.Option("--spread", help="Year spread: even, front or back (default rollup.year_spread).")
     ] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="table, csv or json (default: table on a terminal, csv on a pipe).")] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="table, csv, json or xlsx (default: the --output file's extension; else table on a terminal, csv on a pipe).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Write to FILE (.csv, .json or .xlsx) instead of stdout.")
+    ] = None,
 ) -> None:
     """Sum the projects matching FILTER by one or two dimensions, with subtotals and a grand total."""
     from tracker.db import reading
     from tracker.rollups import RollupError, rollup
 
     st = state(ctx)
-    fmt = choose_format(fmt, ("table", "csv", "json"), "csv")
+    fmt = output_format(output, fmt, ("table", "csv", "json", "xlsx"), "csv")
     dims = by or ["category"]
     rule = spread or st.config.get("rollup.year_spread")
     where = compile_filter(st, words)
@@ -50,7 +60,10 @@ def rollup_command(
             rows = rollup(session, dims, where, spread=rule, as_of=st.as_of)
     except RollupError as exc:
         fail(str(exc))
-    if fmt == "json":
+    if output is not None:
+        write_rollup_file(output, fmt, rows, dims, bom=bool(st.config.get("export.bom")))
+        echo(f"wrote {len(rows)} rollup rows to {output}", err=True)
+    elif fmt == "json":
         from tracker.rollups import row_dict
 
         print_json([row_dict(r, dims) for r in rows])
@@ -61,19 +74,50 @@ def rollup_command(
 
 
 ROLLUP_FIGURES = ("count", "total", "planned", "social_capital", "invested", "invested_pct")
+ROLLUP_KINDS = ("int", "money", "money", "money", "money", "percent")
+"""The xlsx cell kind of each of :data:`ROLLUP_FIGURES`."""
+
+
+def _rollup_cells(row: RollupRow, dims: list[str]) -> list[Any]:
+    """One CSV/xlsx line: path (joined by " / "), one column per dimension, level, is_subtotal, figures."""
+    from tracker.rollups import row_dict
+
+    rec = row_dict(row, dims)
+    return [" / ".join(row.path), *(rec[d] for d in dims), row.level, row.is_subtotal, *(rec[f] for f in ROLLUP_FIGURES)]
+
+
+def write_rollup_file(output: Path, fmt: str, rows: list[RollupRow], dims: list[str], *, bom: bool) -> None:
+    """The rollup to ``output`` as JSON, CSV (with a BOM per ``export.bom``) or xlsx (typed cells,
+    subtotal and total rows bold), through a temporary file renamed when complete."""
+    from tracker.cli.output import output_file
+
+    header = ["path", *dims, "level", "is_subtotal", *ROLLUP_FIGURES]
+    if fmt == "xlsx":
+        from tracker.excel import Bold, Sheet, SheetColumn, write_xlsx
+
+        kinds = ["text", *("text" for _ in dims), "int", "text", *ROLLUP_KINDS]
+        columns = [SheetColumn(name, kind) for name, kind in zip(header, kinds, strict=True)]  # type: ignore[arg-type]
+        lines = (Bold(_rollup_cells(r, dims)) if r.is_subtotal else _rollup_cells(r, dims) for r in rows)
+        with output_file(output, binary=True) as out:
+            write_xlsx([Sheet("rollup", columns, lines)], out)
+        return
+    with output_file(output) as out:
+        if fmt == "json":
+            from tracker.export import dumps_json
+            from tracker.rollups import row_dict
+
+            out.write(dumps_json([row_dict(r, dims) for r in rows]) + "\n")
+        else:
+            from tracker.excel import write_csv_rows
+
+            write_csv_rows(out, header, (_rollup_cells(r, dims) for r in rows), bom=bom)
 
 
 def rollup_csv(rows: list[RollupRow], dims: list[str]) -> str:
     """CSV keeping the hierarchy: path (joined by " / "), one column per dimension, level, is_subtotal, figures."""
     from tracker.excel import csv_text
-    from tracker.rollups import row_dict
 
-    def cells(row: RollupRow) -> list[object]:
-        rec = row_dict(row, dims)
-        return [" / ".join(row.path), *(rec[d] for d in dims), row.level, row.is_subtotal,
-                *(rec[f] for f in ROLLUP_FIGURES)]
-
-    return csv_text(["path", *dims, "level", "is_subtotal", *ROLLUP_FIGURES], (cells(r) for r in rows))
+    return csv_text(["path", *dims, "level", "is_subtotal", *ROLLUP_FIGURES], (_rollup_cells(r, dims) for r in rows))
 
 
 def print_rollup(rows: list[RollupRow], dims: list[str], rule: str) -> None:
@@ -116,39 +160,90 @@ def print_rollup(rows: list[RollupRow], dims: list[str], rule: str) -> None:
 def warnings_command(
     ctx: typer.Context,
     words: FilterWords = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="table or json (default: table).")] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="table, json, csv or xlsx (default: the --output file's extension, else table)."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Write to FILE (.json, .csv or .xlsx) instead of stdout.")
+    ] = None,
 ) -> None:
     """What is late as of --as-of (default today): overdue, late_start, due_soon, lagging, stale.
 
-    Exit status 1 when there is at least one warning, 0 when there is none.
+    Exit status 1 when there is at least one warning, 0 when there is none (also with --output).
     """
+    from tracker.cli.output import format_for
     from tracker.db import reading
     from tracker.warnings import WarningSettings
 
     st = state(ctx)
-    fmt = fmt or "table"
-    if fmt not in ("table", "json"):
-        fail(f"--format must be table or json, not {fmt!r}")
+    fmt = format_for(output, fmt, ("table", "json", "csv", "xlsx"), "table")
     where = compile_filter(st, words)
     settings = WarningSettings.from_config(st.config)
     engine = st.engine()
     with reading(engine) as session:
-        if fmt == "json":
+        if output is not None:
+            found = write_warnings_file(output, fmt, session, st.as_of, settings, where, bom=bool(st.config.get("export.bom")))
+            echo(f"wrote {found} warning{'' if found == 1 else 's'} to {output}", err=True)
+        elif fmt == "json":
             found = write_warnings_json(session, st.as_of, settings, where)
+        elif fmt == "csv":
+            found = write_warnings_csv(stdout_text(), session, st.as_of, settings, where, bom=False)
         else:
             found = print_warnings(session, st.as_of, settings, where)
     if found:
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def write_warnings_json(session: Any, as_of: date, settings: Any, where: Any) -> int:
+WARNING_KEYS = ("code", "name", "rule", "severity", "message", "message_zh")
+"""The columns of the warnings as CSV or xlsx: the keys of a JSON item, one row per warning, in its order."""
+
+
+def _warning_rows(session: Any, as_of: date, settings: Any, where: Any) -> Any:
+    from tracker.warnings import iter_warnings
+
+    for item in iter_warnings(session, as_of, settings, where):
+        record = item.as_dict()
+        yield [record[k] for k in WARNING_KEYS]
+
+
+def write_warnings_csv(out: Any, session: Any, as_of: date, settings: Any, where: Any, *, bom: bool) -> int:
+    """The warnings streamed as CSV (the JSON items' keys as columns, their order); returns the rows."""
+    from tracker.excel import write_csv_rows
+
+    return write_csv_rows(out, WARNING_KEYS, _warning_rows(session, as_of, settings, where), bom=bom)
+
+
+def write_warnings_file(
+    output: Path, fmt: str, session: Any, as_of: date, settings: Any, where: Any, *, bom: bool
+) -> int:
+    """The warnings to ``output`` as JSON, CSV or xlsx (one sheet ``warnings``), streamed through a temporary
+    file renamed when complete; returns the warnings written."""
+    from tracker.cli.output import output_file
+
+    if fmt == "xlsx":
+        from tracker.excel import Sheet, SheetColumn, write_xlsx
+
+        columns = [SheetColumn(key) for key in WARNING_KEYS]
+        with output_file(output, binary=True) as out:
+            return write_xlsx([Sheet("warnings", columns, _warning_rows(session, as_of, settings, where))], out)
+    with output_file(output) as out:
+        if fmt == "json":
+            return write_warnings_json(session, as_of, settings, where, out)
+        return write_warnings_csv(out, session, as_of, settings, where, bom=bom)
+
+
+def write_warnings_json(session: Any, as_of: date, settings: Any, where: Any, out: Any = None) -> int:
     """``{"as_of", "counts", "items"}`` exactly as ``dumps_json`` wrote it: the counts from one aggregate
-    query first, then the items streamed from the warnings query as they are worded. Returns the items."""
+    query first, then the items streamed from the warnings query as they are worded. Returns the items.
+    Written to ``out`` (default stdout)."""
     from tracker.export import json_value, write_json_list
     from tracker.warnings import count_warnings, iter_warnings
 
     table, _ = count_warnings(session, as_of, settings, where)
-    out = stdout_text()
+    out = out if out is not None else stdout_text()
     out.write('{\n  "as_of": ' + json_value(as_of.isoformat(), 1) + ',\n  "counts": ' + json_value(table, 1))
     out.write(',\n  "items": ')
     written = write_json_list(out, (item.as_dict() for item in iter_warnings(session, as_of, settings, where)), 1)

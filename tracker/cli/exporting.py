@@ -1,4 +1,9 @@
-"""``tracker export``: every project, one record each, as JSON, CSV or xlsx.
+"""``tracker export [FILTER]``: every project (or those matching FILTER), one record each, as JSON, CSV or xlsx.
+
+The format is ``--format``, else the ``--output`` file's extension, else JSON
+(:func:`tracker.cli.output.format_for`). FILTER words are those of ``tracker list``; as ``export`` has
+the one-letter options ``-f`` and ``-o``, a filter word starting with ``-f`` or ``-o`` (``-finish<=2022``)
+goes after ``--``.
 
 CSV is the Excel profile of :mod:`tracker.excel` (RFC 4180, fixed column order, formula injection
 neutralised), with a UTF-8 BOM by default when written to a file (``export.bom`` in tracker.toml;
@@ -7,7 +12,7 @@ neutralised), with a UTF-8 BOM by default when written to a file (``export.bom``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,18 +20,27 @@ import typer
 
 from tracker.cli.app import app, fail, state
 from tracker.cli.output import echo
+from tracker.cli.query import FILTER_COMMAND, FilterWords
 
 MONEY_KEYS = frozenset({"total_investment", "planned_investment", "social_capital", "invested_to_date"})
 INT_KEYS = frozenset({"seq", "start_year", "start_month", "finish_year", "finish_month"})
 PERCENT_KEYS = frozenset({"social_share_pct", "progress_pct"})
 
 
-@app.command("export")
+EXPORT_FORMATS = ("json", "csv", "xlsx")
+
+
+@app.command("export", context_settings=FILTER_COMMAND)
 def export(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json, csv or xlsx.")] = "json",
+    words: FilterWords = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="json, csv or xlsx (default: the --output file's extension, else json)."),
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout (required for xlsx).")
+        Path | None,
+        typer.Option("--output", "-o", help="Write to FILE (.json, .csv or .xlsx) instead of stdout (required for xlsx)."),
     ] = None,
     bom: Annotated[
         bool | None,
@@ -35,51 +49,46 @@ def export(
         ),
     ] = None,
 ) -> None:
-    """Export every project with the full record (see README for the keys)."""
+    """Export every project (those matching FILTER) with the full record (see README for the keys)."""
     from tracker.cli.output import collector_paused
 
     with collector_paused() as resume:
-        _export(ctx, fmt, output, bom, resume)
+        _export(ctx, words, fmt, output, bom, resume)
 
 
-def _export(ctx: Any, fmt: str, output: Path | None, bom: bool | None, resume: Any) -> None:
-    from tracker.cli.output import check_output_path, output_file, stdout_text
+def _export_format(fmt: str | None, output: Path | None) -> str:
+    """:func:`format_for`, with a hint when ``-f``/``-o`` took what was meant as a filter word."""
+    from tracker.cli.output import FormatError, format_for
+
+    try:
+        return format_for(output, fmt, EXPORT_FORMATS, "json")
+    except FormatError as exc:
+        clipped = fmt is not None and fmt not in EXPORT_FORMATS
+        if clipped or (output is not None and not output.suffix and len(output.parts) == 1 and not output.exists()):
+            letter = "f" if clipped else "o"
+            fail(f"{exc.user_message()} (a filter word starting with -{letter} goes after --: tracker export -- -{letter}…)")
+        raise
+
+
+def _export(ctx: Any, words: Any, fmt: str | None, output: Path | None, bom: bool | None, resume: Any) -> None:
+    from tracker.cli.output import stdout_text
+    from tracker.cli.query import compile_filter, write_records, write_records_to
     from tracker.db import reading
-    from tracker.export import EXPORT_KEYS, row_record, write_json_list
+    from tracker.export import EXPORT_KEYS, row_record
     from tracker.portfolio import iter_rows
 
-    if fmt not in ("json", "csv", "xlsx"):
-        fail(f"--format must be json, csv or xlsx, not {fmt!r}")
-    if fmt == "xlsx" and output is None:
-        fail("--format xlsx needs --output FILE")
-    if output is not None:
-        check_output_path(output)
+    fmt = _export_format(fmt, output)
     st = state(ctx)
+    where = compile_filter(st, words)
     engine = st.engine()
     use_bom = bom if bom is not None else (output is not None and bool(st.config.get("export.bom")))
-
-    def write(out: Any, records: Any) -> int:
-        """Every record to ``out`` as it is read: nothing is built whole."""
-        if fmt == "json":
-            count = write_json_list(out, records)
-            out.write("\n")
-            return count
-        from tracker.excel import write_csv_rows
-
-        return write_csv_rows(out, EXPORT_KEYS, ([rec.get(k) for k in EXPORT_KEYS] for rec in records), bom=use_bom)
-
     resume()
     with reading(engine) as session:
-        records = (row_record(r) for r in iter_rows(session))
-        if fmt == "xlsx":
-            assert output is not None
-            count = _write_xlsx(records, output)
-        elif output is None:
-            write(stdout_text(), records)
+        records = (row_record(r) for r in iter_rows(session, where))
+        if output is None:
+            write_records(stdout_text(), fmt, records, EXPORT_KEYS, whole=True, bom=use_bom)
             return
-        else:
-            with output_file(output) as out:
-                count = write(out, records)
+        count = write_records_to(output, fmt, records, EXPORT_KEYS, whole=True, bom=use_bom)
     echo(f"wrote {count} projects to {output}", err=True)
 
 
@@ -93,12 +102,12 @@ def _kind(key: str) -> Any:
     return "text"
 
 
-def _write_xlsx(records: Iterable[dict[str, Any]], output: Path) -> int:
-    from tracker.excel import Sheet, SheetColumn, write_xlsx
-    from tracker.export import EXPORT_KEYS
-
-    columns = [SheetColumn(key, _kind(key)) for key in EXPORT_KEYS]
+def write_records_xlsx(records: Iterable[dict[str, Any]], keys: Sequence[str], output: Path) -> int:
+    """Project records (``row_record``) as one typed sheet ``projects`` with the columns ``keys``, streamed
+    through :func:`~tracker.cli.output.output_file`; ``export`` and ``list --output FILE.xlsx`` write it."""
     from tracker.cli.output import output_file
+    from tracker.excel import Sheet, SheetColumn, write_xlsx
 
+    columns = [SheetColumn(key, _kind(key)) for key in keys]
     with output_file(output, binary=True) as out:
-        return write_xlsx([Sheet("projects", columns, ([rec.get(k) for k in EXPORT_KEYS] for rec in records))], out)
+        return write_xlsx([Sheet("projects", columns, ([rec.get(k) for k in keys] for rec in records))], out)

@@ -16,6 +16,8 @@ from functools import cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from tracker.errors import OutputError
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -143,3 +145,63 @@ def echo(message: str, *, err: bool = False, nl: bool = True) -> None:
     from tracker.safe_text import visible
 
     typer.echo(visible(message), err=err, nl=nl)
+
+
+FILE_FORMATS = ("xlsx", "csv", "json")
+"""The formats a file name's extension names (``.xlsx``, ``.csv``, ``.json``, in any case)."""
+
+
+def _choices(formats: tuple[str, ...] | list[str]) -> str:
+    return formats[0] if len(formats) == 1 else f"{', '.join(formats[:-1])} or {formats[-1]}"
+
+
+class FormatError(OutputError):
+    """A ``--format``/``--output`` pair that names no format, or two (exit 2); shown whole, quotes kept."""
+
+    def user_message(self) -> str:
+        from tracker.safe_text import visible
+
+        return visible(str(self))
+
+
+def format_for(output: Path | None, fmt: str | None, allowed: tuple[str, ...], default: str) -> str:
+    """The format of a command's document: ``--format`` if given, else the ``--output`` file's extension,
+    else ``default`` (on stdout). Every command writing files chooses its format here, so they agree:
+
+    - a ``--format`` not in ``allowed`` is an error naming the choices;
+    - a ``--format`` that contradicts the file's extension (``--format csv --output r.xlsx``) is an error
+      naming both; with an extension that names no format (``r.txt``) the ``--format`` decides;
+    - without ``--format``, an ``--output`` whose extension names no format this command writes is an
+      error listing the extensions it takes;
+    - ``xlsx`` needs ``--output``; a format not in :data:`FILE_FORMATS` (``table``, ``text``) is for
+      stdout only.
+
+    Errors are :class:`FormatError` (exit 2). ``output`` is checked by
+    :func:`check_output_path` first, so a folder or a missing folder is reported as such.
+    """
+    from tracker.safe_text import visible
+
+    if fmt is not None and fmt not in allowed:
+        raise FormatError(f"--format must be {_choices(allowed)}, not {visible(repr(fmt), single_line=True)}")
+    writable = tuple(f for f in allowed if f in FILE_FORMATS)
+    if output is None:
+        chosen = fmt or default
+        if chosen == "xlsx":
+            raise FormatError("--format xlsx needs --output FILE")
+        return chosen
+    check_output_path(output)
+    name = visible(output.name, single_line=True)
+    suffix = output.suffix.lower().lstrip(".")
+    if fmt is not None:
+        if fmt not in FILE_FORMATS:
+            raise FormatError(f"--format {fmt} is for the terminal; --output takes {_choices(writable)}")
+        if suffix in FILE_FORMATS and suffix != fmt:
+            raise FormatError(f"--format {fmt} contradicts the file name {name} (.{suffix})")
+        return fmt
+    if suffix in writable:
+        return suffix
+    extensions = _choices([f".{f}" for f in writable])
+    if suffix in FILE_FORMATS:
+        raise FormatError(f"--output {name}: this command does not write .{suffix}; name the file {extensions}")
+    said = f"the extension .{visible(suffix, single_line=True)} names no format" if suffix else "the file name has no extension"
+    raise FormatError(f"--output {name}: {said}; name the file {extensions}, or give --format")

@@ -399,8 +399,12 @@ def report_command(
         typer.Argument(help="Filter, e.g. category:老年 status:在建 (see README).", show_default=False),
     ] = None,
     month: Annotated[str | None, typer.Option("--month", help="Report month, YYYY-MM (required).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")] = "csv",
-    output: Annotated[Path | None, typer.Option("--output", help="Write to FILE (required for xlsx).")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, xlsx or json (default: the --output file's extension, else csv).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Write to FILE (.csv, .xlsx or .json; required for xlsx).")
+    ] = None,
     headers: Annotated[
         str | None, typer.Option("--headers", help="zh or en column headers (default general.language).")
     ] = None,
@@ -421,17 +425,12 @@ def report_command(
     st = state(ctx)
     if month is None:
         fail("--month YYYY-MM is required")
-    if fmt not in ("csv", "xlsx", "json"):
-        fail(f"--format must be csv, xlsx or json, not {fmt!r}")
+    from tracker.cli.output import format_for
+
+    fmt = format_for(output, fmt, ("csv", "xlsx", "json"), "csv")
     language = headers or st.config.get("general.language")
     if language not in ("zh", "en"):
         fail(f"--headers must be zh or en, not {language!r}")
-    if fmt == "xlsx" and output is None:
-        fail("--format xlsx needs --output FILE")
-    if output is not None:
-        from tracker.cli.output import check_output_path
-
-        check_output_path(output)
     try:
         month = check_month(month)
     except ProgressError as exc:

@@ -11,6 +11,7 @@ so they have no one-letter options (``-f`` would swallow ``-finish<=2022``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -115,23 +116,42 @@ def list_projects(
     words: FilterWords = None,
     sort: Annotated[str | None, typer.Option("--sort", help="Sort keys, e.g. total,-finish (- for descending).")] = None,
     columns: Annotated[str | None, typer.Option("--columns", help="Comma-separated record keys to show.")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="table, csv or json (default: table on a terminal, csv on a pipe).")] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="table, csv, json or xlsx (default: the --output file's extension; else table on a terminal, csv on a pipe).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Write to FILE (.csv, .json or .xlsx) instead of stdout.")
+    ] = None,
 ) -> None:
     """List the projects matching FILTER (all of them without one), in published order unless --sort."""
     from tracker.cli.output import collector_paused
 
     with collector_paused() as resume:
-        _list(ctx, words, sort, columns, fmt, resume)
+        _list(ctx, words, sort, columns, fmt, output, resume)
 
 
-def _list(ctx: Any, words: Any, sort: str | None, columns: str | None, fmt: str | None, resume: Any) -> None:
+def output_format(output: Path | None, fmt: str | None, allowed: tuple[str, ...], pipe_default: str) -> str:
+    """:func:`~tracker.cli.output.format_for` for a command with a terminal table: the table on a terminal
+    by default, ``pipe_default`` on a pipe, the file's extension with ``--output``."""
+    from tracker.cli.output import format_for
+
+    return format_for(output, fmt, allowed, "table" if stdout_is_terminal() else pipe_default)
+
+
+def _list(
+    ctx: Any, words: Any, sort: str | None, columns: str | None, fmt: str | None, output: Path | None, resume: Any
+) -> None:
     from tracker.db import reading
     from tracker.export import EXPORT_KEYS, row_record
     from tracker.filters import FilterError, parse_sort
     from tracker.portfolio import iter_rows
 
     st = state(ctx)
-    fmt = choose_format(fmt, ("table", "csv", "json"), "csv")
+    fmt = output_format(output, fmt, ("table", "csv", "json", "xlsx"), "csv")
     keys = parse_columns(columns, LIST_COLUMNS if fmt == "table" else EXPORT_KEYS)
     order: list[Any] = []
     if sort:
@@ -144,18 +164,45 @@ def _list(ctx: Any, words: Any, sort: str | None, columns: str | None, fmt: str 
     resume()
     with reading(engine) as session:
         records = (row_record(r) for r in iter_rows(session, where, order))
-        if fmt == "json":
-            from tracker.export import write_json_list
-
-            out = stdout_text()
-            write_json_list(out, records if columns is None else ({k: rec[k] for k in keys} for rec in records))
-            out.write("\n")
-        elif fmt == "csv":
-            from tracker.excel import write_csv_rows
-
-            write_csv_rows(stdout_text(), keys, ([rec.get(k) for k in keys] for rec in records), bom=False)
-        else:
+        if fmt == "table":
             print_table(records, keys)
+        elif output is None:
+            write_records(stdout_text(), fmt, records, keys, whole=columns is None, bom=False)
+        else:
+            count = write_records_to(output, fmt, records, keys, whole=columns is None, bom=_file_bom(st))
+            echo(f"wrote {count} projects to {output}", err=True)
+
+
+def _file_bom(st: State) -> bool:
+    """A BOM in a CSV file, per ``export.bom`` (as ``export`` and ``report`` write files)."""
+    return bool(st.config.get("export.bom"))
+
+
+def write_records(out: Any, fmt: str, records: Iterable[dict[str, Any]], keys: tuple[str, ...], *, whole: bool,
+                  bom: bool) -> int:
+    """Project records streamed to ``out`` as JSON (each record whole when ``whole``) or CSV of ``keys``."""
+    if fmt == "json":
+        from tracker.export import write_json_list
+
+        count = write_json_list(out, records if whole else ({k: rec[k] for k in keys} for rec in records))
+        out.write("\n")
+        return count
+    from tracker.excel import write_csv_rows
+
+    return write_csv_rows(out, keys, ([rec.get(k) for k in keys] for rec in records), bom=bom)
+
+
+def write_records_to(output: Path, fmt: str, records: Iterable[dict[str, Any]], keys: tuple[str, ...], *,
+                     whole: bool, bom: bool) -> int:
+    """The records to the file ``output`` (through a temporary file renamed when complete)."""
+    from tracker.cli.output import output_file
+
+    if fmt == "xlsx":
+        from tracker.cli.exporting import write_records_xlsx
+
+        return write_records_xlsx(records, keys, output)
+    with output_file(output) as out:
+        return write_records(out, fmt, records, keys, whole=whole, bom=bom)
 
 
 TABLE_BATCH = 1000
