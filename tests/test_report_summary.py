@@ -128,3 +128,18 @@ def test_summary_usage_errors(portfolio: CliRun) -> None:  # noqa: F811
     ):
         result = portfolio(*MONTH, *args)
         assert result.exit_code == 2 and message in result.stderr, (args, result.stderr)
+
+
+def test_summary_is_identical_on_postgres(pg_url: str, portfolio: CliRun) -> None:  # noqa: F811
+    """The summary's SQL (status counts in the totals' GROUP BY, per-category warnings) on PostgreSQL."""
+    from tests.test_golden_outputs import ANNUAL, PROGRESS
+
+    for args in PROGRESS:
+        assert portfolio("--as-of", AS_OF, "progress", *args, db=pg_url).exit_code == 0
+    for args in ANNUAL:
+        assert portfolio("annual-plan", *args, db=pg_url).exit_code == 0
+    for extra in ((), ("--by", "category"), ("--language", "en")):
+        args = ("--as-of", AS_OF, *MONTH, "--summary", *extra)
+        on_pg, on_sqlite = portfolio(*args, db=pg_url), portfolio(*args)
+        assert on_pg.exit_code == 0, on_pg.stderr
+        assert on_pg.stdout == on_sqlite.stdout, extra
