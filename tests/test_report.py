@@ -285,20 +285,21 @@ def test_cli_report_xlsx(cli: CliRun, tmp_path: Path) -> None:
     result = cli("report", "--month", "2023-06", "--format", "xlsx", "--output", str(out), "--subtotals")
     assert result.exit_code == 0, result.stderr
     ws = openpyxl.load_workbook(out).active
-    assert [c.value for c in ws[1]] == ZH_HEADER
-    assert ws.freeze_panes == "A2"
-    first = [c for c in ws[2]]
+    top = 4  # title, 截至/unit line, summary paragraph (tests/test_report_print.py checks them)
+    assert [c.value for c in ws[top]] == ZH_HEADER
+    assert ws.freeze_panes == f"A{top + 1}"
+    first = [c for c in ws[top + 1]]
     assert first[1].value == "1-1" and first[1].data_type == "s"
     money = first[ZH_HEADER.index("本月完成投资")]
-    assert money.data_type == "n" and D(str(money.value)) == D("99.75") and money.number_format == "#,##0.00####"
-    pct = first[ZH_HEADER.index("序时进度%")]
-    assert D(str(pct.value)) == D("62.5") and pct.number_format == "0.00"
+    assert money.data_type == "n" and D(str(money.value)) == D("99.75") and money.number_format == "#,##0.00"
+    pct = first[ZH_HEADER.index("序时进度%")]  # a percentage cell: the exact fraction
+    assert D(str(pct.value)) == D("0.625") and pct.number_format == "0.00%"
     assert first[ZH_HEADER.index("存在问题")].value == "=1+1" and first[ZH_HEADER.index("存在问题")].data_type == "s"
     last = [c.value for c in ws[ws.max_row]]
     assert last[2] == "合计（87个项目）" and D(str(last[7])) == D("488707.12")
     assert ws.cell(ws.max_row, 3).font.b
-    # 项目名称 fits 1-1's 22-character name: a Chinese character takes two columns
-    assert ws.column_dimensions["C"].width >= 44
+    # printed: 项目名称 has a fixed width and wraps
+    assert ws.column_dimensions["C"].width >= 24
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
     "rollup": {"year_spread": "even"},
     "export": {"bom": True},
+    "report": {"language": "zh", "unit": ""},
 }
 """Known sections and keys with their default values; the default's type is the key's type."""
 
@@ -44,6 +45,7 @@ FREE_SECTIONS: tuple[str, ...] = ("views", "keys", "check")
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "general.language": ("zh", "en"),
+    "report.language": ("zh", "en"),
     "rollup.year_spread": ("even", "front", "back"),
 }
 

@@ -52,15 +52,21 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", 
 ``＝ ＋ － ＠`` (U+FF1D, U+FF0B, U+FF0D, U+FF20, which an East Asian input setup may fold to ASCII)
 and ``|`` (a DDE call such as ``|cmd…``)."""
 
-CellKind = Literal["text", "int", "money", "percent"]
+CellKind = Literal["text", "int", "money", "percent", "ratio"]
 
 MONEY_FORMAT = "#,##0.00####"
 """At least two decimals, up to six (the fen), so 1500 shows 1,500.00 and 499.872912 shows in full."""
 PERCENT_FORMAT = "0.00"
+RATIO_FORMAT = "0.00%"
+"""A ``ratio`` cell holds the fraction (0.7508) and shows as a percentage (75.08%)."""
+PRINT_MONEY_FORMAT = "#,##0.00"
+"""Money on a printed page: thousands separators and two decimals (the cell keeps the exact value)."""
 INT_FORMAT = "0"
 MAX_WIDTH = 60
 MIN_WIDTH = 4
 MAX_SIGNIFICANT_DIGITS = 15
+LINE_HEIGHT = 14.5
+"""Points per line of wrapped 11-point text, for rows sized by the writer."""
 
 
 def is_formula_like(text: str) -> bool:
@@ -164,12 +170,39 @@ def write_csv_excel(
 class SheetColumn:
     header: str
     kind: CellKind = "text"
+    width: int | None = None
+    """A fixed width (character units) for a printable sheet: its text wraps, and each row is made as
+    tall as its longest wrapped cell (a spreadsheet does not grow streamed rows by itself)."""
 
 
 class Bold(tuple):  # type: ignore[type-arg]
     """A row of a :class:`Sheet` written bold (a subtotal, a total), for rows that are streamed."""
 
     __slots__ = ()
+
+
+@dataclass(frozen=True)
+class TitleLine:
+    """A line above a sheet's header, merged across its columns: ``title`` (large, bold, centred),
+    ``subtitle`` (one plain line) or ``paragraph`` (wrapped; ``height`` in points, or estimated)."""
+
+    text: str
+    style: Literal["title", "subtitle", "paragraph"] = "subtitle"
+    height: float | None = None
+
+
+@dataclass(frozen=True)
+class PrintSetup:
+    """A sheet meant to be printed: landscape on ``paper`` (XlsxWriter's code: 9 A4, 8 A3), as wide as
+    one page, the title and header rows repeated on every page, page numbers in the footer; cells
+    bordered, the header shaded, bold rows (subtotals, totals) shaded, money with ``money_format``."""
+
+    paper: int = 9
+    landscape: bool = True
+    money_format: str = PRINT_MONEY_FORMAT
+    footer: str = "&C&P / &N"
+    max_width: int = 24
+    """Columns are capped narrower than on screen and their text wraps, so the page keeps a legible scale."""
 
 
 @dataclass
@@ -185,6 +218,13 @@ class Sheet:
     rows: Iterable[Sequence[Any]]
     bold_rows: set[int] = field(default_factory=set)
     """Indexes into ``rows`` written bold (subtotals, totals); a row that is a :class:`Bold` is bold too."""
+    title: Sequence[TitleLine] = ()
+    """Lines above the header row (the header is frozen under them)."""
+    printable: PrintSetup | None = None
+    """Page setup and print styling; None for a plain data sheet."""
+    filter_plain_rows: bool = False
+    """The autofilter covers the header and the rows up to the last plain (not bold) row only, so a
+    filter never hides the totals row that ends the sheet."""
 
 
 def display_width(text: str) -> int:
@@ -242,29 +282,49 @@ def write_xlsx(sheets: Sequence[Sheet], target: Path | str | BinaryIO) -> int:
     """
     import xlsxwriter
 
-    options = {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    options = {
+        "constant_memory": True,
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+    }
     workbook = xlsxwriter.Workbook(target, options)
     try:
-        fmt = _Formats(workbook)
-        written = sum(_write_sheet(workbook, fmt, sheet) for sheet in sheets)
+        plain = _Formats(workbook)
+        printing: dict[PrintSetup, _Formats] = {}
+        written = 0
+        for sheet in sheets:
+            fmt = plain
+            if sheet.printable is not None:
+                fmt = printing.setdefault(sheet.printable, _Formats(workbook, sheet.printable))
+            written += _write_sheet(workbook, fmt, sheet)
     finally:
         workbook.close()
     return written
 
 
 class _Formats:
-    """The cell formats of a workbook: (kind, bold) → Format."""
+    """The cell formats of a workbook: (kind, bold) → Format; bordered and shaded for a printable sheet."""
 
-    def __init__(self, workbook: Any) -> None:
-        self.header = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1})
+    def __init__(self, workbook: Any, printable: PrintSetup | None = None) -> None:
+        header = {"bold": True, "text_wrap": True, "valign": "top", "bottom": 1}
+        money = MONEY_FORMAT
+        if printable is not None:
+            header = {"bold": True, "text_wrap": True, "valign": "vcenter", "align": "center", "border": 1}
+            header |= {"bg_color": "#D9D9D9"}
+            money = printable.money_format
+        self.header = workbook.add_format(header)
         self._cells: dict[tuple[str, bool], Any] = {}
         for bold in (False, True):
-            base = {"bold": bold, "valign": "top"}
+            base: dict[str, Any] = {"bold": bold, "valign": "top"}
+            if printable is not None:
+                base |= {"border": 1, "text_wrap": True} | ({"bg_color": "#F2F2F2"} if bold else {})
             self._cells[("text", bold)] = workbook.add_format(base)
             self._cells[("quoted", bold)] = workbook.add_format(base | {"quote_prefix": True})
             self._cells[("int", bold)] = workbook.add_format(base | {"num_format": INT_FORMAT})
-            self._cells[("money", bold)] = workbook.add_format(base | {"num_format": MONEY_FORMAT})
+            self._cells[("money", bold)] = workbook.add_format(base | {"num_format": money})
             self._cells[("percent", bold)] = workbook.add_format(base | {"num_format": PERCENT_FORMAT})
+            self._cells[("ratio", bold)] = workbook.add_format(base | {"num_format": RATIO_FORMAT})
 
     def cell(self, kind: str, bold: bool) -> Any:
         return self._cells[(kind, bold)]
@@ -276,28 +336,89 @@ def _write_sheet(workbook: Any, fmt: _Formats, sheet: Sheet) -> int:
     The column widths are grown as the rows pass and set at the end (XlsxWriter writes them when the
     sheet is assembled), so they fit every row, as when the whole sheet was in memory."""
     ws = workbook.add_worksheet(sheet.name[:31])
+    top = _write_title(workbook, ws, sheet)
     for col, column in enumerate(sheet.columns):
-        ws.write_string(0, col, column.header, fmt.header)
-    ws.freeze_panes(1, 0)
+        ws.write_string(top, col, column.header, fmt.header)
+    ws.freeze_panes(top + 1, 0)
     widths = _Widths([c.header for c in sheet.columns])
     plain = [(fmt.cell(c.kind, False), fmt.cell("text", False), fmt.cell("quoted", False)) for c in sheet.columns]
     bolded = [(fmt.cell(c.kind, True), fmt.cell("text", True), fmt.cell("quoted", True)) for c in sheet.columns]
+    fixed: list[int] | None = None
+    if sheet.printable is not None and all(c.width for c in sheet.columns):
+        fixed = [int(c.width or 0) for c in sheet.columns]
     count = 0
+    last_plain = 0
     for i, row in enumerate(sheet.rows):
-        r = 1 + i
+        r = top + 1 + i
         if len(row) != len(sheet.columns):
             raise ValueError(f"row {i} has {len(row)} cells for {len(sheet.columns)} columns")
-        formats = bolded if (i in sheet.bold_rows or isinstance(row, Bold)) else plain
+        bold = i in sheet.bold_rows or isinstance(row, Bold)
+        if not bold:
+            last_plain = 1 + i
+        formats = bolded if bold else plain
+        if fixed is not None:
+            lines = max(
+                (
+                    -(-display_width(visible_cell(v)) * 4 // (5 * max(1, fixed[col])))  # CJK prints ~1.6 wide
+                    for col, v in enumerate(row)
+                    if isinstance(v, str) and v
+                ),
+                default=1,
+            )
+            if lines > 1:
+                ws.set_row(r, LINE_HEIGHT * lines + 3)
         for col, value in enumerate(row):
             typed, text, quoted = formats[col]
             _write_cell(ws, r, col, value, typed, text, quoted)
         widths.add(row)
         count += 1
-    for col, width in enumerate(widths.result()):
-        ws.set_column(col, col, width)
-    if count:
-        ws.autofilter(0, 0, count, len(sheet.columns) - 1)
+    cap = sheet.printable.max_width if sheet.printable is not None else MAX_WIDTH
+    for col, width in enumerate(fixed or widths.result()):
+        ws.set_column(col, col, min(width, cap))
+    if sheet.printable is not None:
+        ws.set_row(top, LINE_HEIGHT * 3 + 3)  # the header wraps in narrow columns
+    filtered = last_plain if sheet.filter_plain_rows else count
+    if filtered:
+        ws.autofilter(top, 0, top + filtered, len(sheet.columns) - 1)
+    if sheet.printable is not None:
+        setup = sheet.printable
+        if setup.landscape:
+            ws.set_landscape()
+        ws.set_paper(setup.paper)
+        ws.fit_to_pages(1, 0)  # as wide as one page, as many pages tall as it takes
+        ws.repeat_rows(top)  # the header row on every printed page
+        ws.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.5)
+        if setup.footer:
+            ws.set_footer(setup.footer)
+        ws.print_area(0, 0, top + count, len(sheet.columns) - 1)
     return count
+
+
+def _write_title(workbook: Any, ws: Any, sheet: Sheet) -> int:
+    """The sheet's title lines, each merged across its columns; returns the header's row index."""
+    if not sheet.title:
+        return 0
+    last_col = len(sheet.columns) - 1
+    border = {"border": 1} if sheet.printable is not None else {}
+    styles = {
+        "title": workbook.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"}),
+        "subtitle": workbook.add_format({"align": "left", "valign": "vcenter"}),
+        "paragraph": workbook.add_format({"text_wrap": True, "align": "left", "valign": "top"} | border),
+    }
+    heights = {"title": 30.0, "subtitle": 18.0}
+    for row, line in enumerate(sheet.title):
+        shown = visible_cell(line.text)
+        if last_col > 0:
+            ws.merge_range(row, 0, row, last_col, shown, styles[line.style])
+        else:
+            ws.write_string(row, 0, shown, styles[line.style])
+        height = line.height or heights.get(line.style)
+        if height is None:  # a wrapped paragraph over the merged width of the columns
+            across = sum(c.width or 12 for c in sheet.columns)
+            lines = sum(max(1, -(-display_width(part) // max(1, across - 4))) for part in shown.split("\n"))
+            height = LINE_HEIGHT * lines + 4
+        ws.set_row(row, height)
+    return len(sheet.title)
 
 
 def _write_cell(ws: Any, row: int, col: int, value: Any, typed: Any, text: Any, quoted: Any) -> None:

@@ -31,7 +31,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from tracker.models import AnnualPlan, Category, Plan, ProgressRecord, Project, Status, WanYuan
-from tracker.money import percent_of
+from tracker.money import fmt_wan_grouped, normalise, percent_of
 from tracker.portfolio import scope_query
 from tracker.schedule import month_end, parse_month, time_pace
 
@@ -75,6 +75,8 @@ COLUMNS: tuple[ReportColumn, ...] = (
 KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS)
 SEVERITY_ZH = {"red": "红", "yellow": "黄"}
 SEVERITY_RANK = {"red": 0, "yellow": 1}
+BEHIND_LIMIT = 10
+"""Codes of projects behind listed in a summary; the rest are counted (等N个)."""
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,7 @@ def _sum(column: Any) -> Any:
     return func.sum(column, type_=WanYuan())
 
 
-def _grouped(base: Any, by_category: bool) -> Any:
+def _grouped(base: Any, by_category: bool, year: int) -> Any:
     """Subtotals (per category) or the grand total of the per-project query, as a GROUP BY."""
     columns = [
         func.count(base.c.id).label("projects"),
@@ -200,11 +202,32 @@ def _grouped(base: Any, by_category: bool) -> Any:
         _sum(base.c.invested_ytd).label("invested_ytd"),
         _sum(base.c.invested_to_date).label("invested_to_date"),
         _sum(base.c.ytd_planned).label("ytd_planned"),
+        *_summary_counts(base, year),
     ]
     if not by_category:
         return select(*columns)
     keys = (base.c.plan_id, base.c.category_ordinal, base.c.category)
     return select(*keys, *columns).group_by(*keys).order_by(base.c.plan_id, base.c.category_ordinal)
+
+
+def _summary_counts(base: Any, year: int) -> list[Any]:
+    """For the bulletin's summary: projects due to start in the report year, those of them started by the
+    report month, and the projects completed — from the same status the 状态 column shows (:func:`_status`)."""
+    not_started, completed = Status.NOT_STARTED.value, Status.COMPLETED.value
+    # the status the table shows, in SQL: the latest record's; else the project's own if it never
+    # reported; else 未开工 (a record without a status up to the month)
+    shown_status = case(
+        (base.c.latest_status.is_not(None), base.c.latest_status),
+        (base.c.reported_id.is_(None), base.c.project_status),
+        else_=not_started,
+    )
+    due = base.c.start_year == year
+    one = 1
+    return [
+        func.coalesce(func.sum(case((due, one), else_=0)), 0).label("due_to_start"),
+        func.coalesce(func.sum(case((and_(due, shown_status != not_started), one), else_=0)), 0).label("started"),
+        func.coalesce(func.sum(case((shown_status == completed, one), else_=0)), 0).label("completed"),
+    ]
 
 
 def _status(row: Any) -> str:
@@ -297,8 +320,11 @@ class ReportSource:
         self.warning_settings = warning_settings
         self.with_warnings = warnings
         self.base_query = _per_project(self.month, year, where)
-        total_row = session.execute(_grouped(self.base_query.subquery("report_rows"), by_category=False)).one()
+        total_row = session.execute(
+            _grouped(self.base_query.subquery("report_rows"), by_category=False, year=year)
+        ).one()
         self.totals = ReportLine("total", _summary_values(total_row, "合计", None), total_row.projects)
+        self._total_row = total_row
         self.rows_written = 0
         """Project rows yielded so far by :meth:`rows` (for a writer's message)."""
 
@@ -358,7 +384,9 @@ class ReportSource:
 
         if not self.with_subtotals:
             return
-        for r in stream(self.session, _grouped(self.base_query.subquery("report_rows"), by_category=True)):
+        for r in stream(
+            self.session, _grouped(self.base_query.subquery("report_rows"), by_category=True, year=self.year)
+        ):
             yield ReportLine(
                 "subtotal",
                 _summary_values(r, f"小计：{r.category}", r.category),
@@ -378,6 +406,178 @@ class ReportSource:
         if self.with_subtotals and previous is not None:
             yield from _subtotal_of(subtotals, previous)
         yield self.totals
+
+    def plan_names(self) -> list[str]:
+        """The names of the plans the report's projects belong to (in plan order)."""
+        query = (
+            select(col(Plan.name))
+            .where(col(Plan.id).in_(select(self.base_query.subquery("report_plans").c.plan_id)))
+            .order_by(col(Plan.id))
+        )
+        return [str(name) for name in self.session.execute(query).scalars()]
+
+    def summaries(self, by_category: bool = False, behind_limit: int = BEHIND_LIMIT) -> list[Summary]:
+        """The bulletin's opening figures: one :class:`Summary` for the whole report, or one per category
+        (in published order). The sums are the table's 合计/小计 (the same GROUP BY); the projects behind
+        are those the ``lagging`` warning flags in the 预警 column (as of the report's ``as_of``)."""
+        from tracker.portfolio import stream
+        from tracker.warnings import iter_warnings
+
+        if by_category:
+            query = _grouped(self.base_query.subquery("report_rows"), by_category=True, year=self.year)
+            groups = [(str(r.category), r) for r in stream(self.session, query)]
+        else:
+            groups = [(None, self._total_row)]
+        behind: list[tuple[int, list[str]]] = []
+        for key, r in groups:
+            where = self.where
+            if key is not None:  # the category's projects: a handful of categories, one warnings stream each
+                in_category = and_(
+                    col(Project.plan_id) == r.plan_id,
+                    col(Project.category_id).in_(select(col(Category.id)).where(col(Category.name) == key)),
+                )
+                where = in_category if where is None else and_(where, in_category)
+            count, codes = 0, []
+            for item in iter_warnings(self.session, self.as_of, self.warning_settings, where):
+                if item.rule == "lagging":
+                    count += 1
+                    if len(codes) < behind_limit:
+                        codes.append(item.code)
+            behind.append((count, codes))
+        month_number = int(self.month[5:])
+        pace = percent_of(Decimal(month_number), Decimal(12)) or Decimal(0)
+        out = []
+        for (key, r), (behind_count, behind_codes) in zip(groups, behind, strict=True):
+            values = _summary_values(r, "", key)
+            annual_pct = values["annual_pct"]
+            out.append(
+                Summary(
+                    month=self.month,
+                    as_of=self.as_of,
+                    category=key,
+                    projects=int(r.projects),
+                    total_investment=values["total_investment"] or Decimal(0),
+                    annual_plan=values["annual_plan"],
+                    invested_ytd=values["invested_ytd"] or Decimal(0),
+                    annual_pct=annual_pct,
+                    time_pace_pct=pace,
+                    ahead_points=None if annual_pct is None else normalise(annual_pct - pace),
+                    due_to_start=int(r.due_to_start),
+                    started=int(r.started),
+                    start_rate_pct=percent_of(Decimal(int(r.started)), Decimal(int(r.due_to_start))),
+                    completed=int(r.completed),
+                    behind=behind_count,
+                    behind_codes=behind_codes,
+                )
+            )
+        return out
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The paragraph a monthly bulletin opens with, as figures (money in 万元, percentages in percent)."""
+
+    month: str
+    as_of: date
+    category: str | None
+    projects: int
+    total_investment: Decimal
+    annual_plan: Decimal | None
+    """This year's planned investment (the annual plans; None when no project has one)."""
+    invested_ytd: Decimal
+    annual_pct: Decimal | None
+    """YTD investment of the projects with an annual plan over their annual plans (the 合计's 占年计划%)."""
+    time_pace_pct: Decimal
+    """The report month over 12, in percent."""
+    ahead_points: Decimal | None
+    """annual_pct − time_pace_pct: positive ahead of the time pace, negative behind."""
+    due_to_start: int
+    started: int
+    start_rate_pct: Decimal | None
+    completed: int
+    behind: int
+    behind_codes: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        data["as_of"] = self.as_of.isoformat()
+        data["behind_codes"] = list(self.behind_codes)
+        return data
+
+
+def _pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{fmt_wan_grouped(value)}%"
+
+
+def summary_text(summary: Summary, language: str = "zh", plan: str = "") -> str:
+    """The summary as the paragraph a bulletin prints, in Chinese (default) or English."""
+    year, month = int(summary.month[:4]), int(summary.month[5:])
+    money = fmt_wan_grouped
+    codes = summary.behind_codes
+    more = summary.behind - len(codes)
+    if language == "zh":
+        scope = f"{summary.category}" if summary.category else (plan or "")
+        scope = scope if scope.endswith("项目") else f"{scope}重点项目"
+        months = "1月" if month == 1 else f"1—{month}月"
+        annual = (
+            f"{year}年度计划投资{money(summary.annual_plan)}万元"
+            if summary.annual_plan is not None
+            else f"未安排{year}年度计划投资"
+        )
+        text = (
+            f"截至{year}年{month}月底，{scope}共{summary.projects}个，总投资{money(summary.total_investment)}万元，"
+            f"{annual}。{months}累计完成投资{money(summary.invested_ytd)}万元"
+        )
+        if summary.annual_pct is None or summary.ahead_points is None:
+            text += f"（无年度计划），序时进度{_pct(summary.time_pace_pct)}。"
+        else:
+            text += f"，占年度计划的{_pct(summary.annual_pct)}，"
+            points = summary.ahead_points
+            if points > 0:
+                text += f"超序时进度（{_pct(summary.time_pace_pct)}）{money(points)}个百分点。"
+            elif points < 0:
+                text += f"落后序时进度（{_pct(summary.time_pace_pct)}）{money(-points)}个百分点。"
+            else:
+                text += f"与序时进度（{_pct(summary.time_pace_pct)}）持平。"
+        text += f"{year}年计划开工项目{summary.due_to_start}个，已开工{summary.started}个"
+        text += f"，开工率{_pct(summary.start_rate_pct)}" if summary.start_rate_pct is not None else ""
+        text += f"；已竣工项目{summary.completed}个。"
+        if summary.behind:
+            listed = "、".join(codes) + (f"等{summary.behind}个" if more > 0 else "")
+            text += f"进度滞后项目{summary.behind}个：{listed}。"
+        else:
+            text += "无进度滞后项目。"
+        return text
+    scope = f"{summary.category} " if summary.category else (f"{plan} " if plan else "")
+    plural = "" if summary.projects == 1 else "s"
+    month_name = date(year, month, 1).strftime("%B")
+    months = "January" if month == 1 else f"January–{month_name}"
+    annual = f"{money(summary.annual_plan)}" if summary.annual_plan is not None else "—"
+    text = (
+        f"As of the end of {month_name} {year}, there {'is' if summary.projects == 1 else 'are'} {summary.projects}"
+        f" {scope}key project{plural} with a total investment of {money(summary.total_investment)} (万元, 10,000 yuan) and {annual} planned for"
+        f" {year}. Investment completed {months} is {money(summary.invested_ytd)}"
+    )
+    if summary.annual_pct is None or summary.ahead_points is None:
+        text += f" (no annual plan); the time pace is {_pct(summary.time_pace_pct)}."
+    else:
+        text += f", {_pct(summary.annual_pct)} of the annual plan, "
+        points = summary.ahead_points
+        if points > 0:
+            text += f"{money(points)} percentage points ahead of the time pace ({_pct(summary.time_pace_pct)})."
+        elif points < 0:
+            text += f"{money(-points)} percentage points behind the time pace ({_pct(summary.time_pace_pct)})."
+        else:
+            text += f"level with the time pace ({_pct(summary.time_pace_pct)})."
+    text += f" {summary.due_to_start} were due to start in {year}; {summary.started} have started"
+    text += f" ({_pct(summary.start_rate_pct)})" if summary.start_rate_pct is not None else ""
+    text += f"; {summary.completed} {'is' if summary.completed == 1 else 'are'} completed."
+    if summary.behind:
+        listed = ", ".join(codes) + (f" and {more} more" if more > 0 else "")
+        text += f" {summary.behind} {'is' if summary.behind == 1 else 'are'} behind: {listed}."
+    else:
+        text += " None is behind."
+    return text
 
 
 def _subtotal_of(subtotals: Iterator[ReportLine], group: tuple[Any, ...]) -> Iterator[ReportLine]:
@@ -427,6 +627,103 @@ def display_values(line: ReportLine, language: str) -> dict[str, Any]:
             f"{word[0]}（{line.count}个项目）" if language == "zh" else f"{word[1]} ({line.count} project{plural})"
         )
     return values
+
+
+SUM_MONEY_KEYS = (
+    "total_investment",
+    "planned_investment",
+    "annual_plan",
+    "invested_month",
+    "invested_ytd",
+    "invested_to_date",
+)
+"""A subtotal's or total's money that prints as 0 rather than blank when no project has a figure."""
+
+
+PRINT_WIDTHS: dict[str, int] = {
+    "seq": 5,
+    "code": 7,
+    "name": 24,
+    "category": 12,
+    "district": 8,
+    "nature": 8,
+    "owner": 20,
+    "total_investment": 12,
+    "planned_investment": 12,
+    "annual_plan": 11,
+    "invested_month": 11,
+    "invested_ytd": 11,
+    "annual_pct": 9,
+    "invested_to_date": 11,
+    "progress_pct": 9,
+    "time_pace_pct": 9,
+    "status": 7,
+    "warnings": 28,
+    "progress_text": 16,
+    "problems": 16,
+}
+"""Column widths of the printed report (character units; text wraps): 20 columns across an A3 page."""
+
+
+def report_sheet(
+    source: ReportSource,
+    language: str = "zh",
+    *,
+    unit: str = "",
+    reporter: str = "",
+    summary: bool = True,
+) -> Any:
+    """The report as a printable :class:`tracker.excel.Sheet`: title (plan, month, 截至 date), the unit
+    (万元), the reporting unit and reporter, the summary paragraph, then the table streamed from
+    ``source`` — money typed with thousands separators and two decimals, percentages as fractions shown
+    as percentages (75.08 → 0.7508, exact), subtotals and totals complete (0, not blank) and shaded, an
+    autofilter over the project rows, landscape A3 one page wide, the header repeated on every page."""
+    from tracker.excel import Bold, PrintSetup, Sheet, SheetColumn, TitleLine
+
+    plans = "、".join(source.plan_names())
+    year, month = int(source.month[:4]), int(source.month[5:])
+    zh = language == "zh"
+    if zh:
+        heading = f"{plans}重点项目进展情况月报（{year}年{month}月）"
+        end = source.end  # the figures are those up to the end of the report month
+        parts = [f"截至{end.year}年{end.month}月{end.day}日", "单位：万元"]
+        parts += [f"填报单位：{unit}"] if unit else []
+        parts += [f"填报人：{reporter}"] if reporter else []
+        sub = "　　".join(parts)
+    else:
+        heading = f"{plans}: key projects, monthly report {source.month}".lstrip(": ")
+        parts = [f"as of {source.end.isoformat()}", "amounts in 万元 (10,000 yuan)"]
+        parts += [f"reporting unit: {unit}"] if unit else []
+        parts += [f"reporter: {reporter}"] if reporter else []
+        sub = "; ".join(parts)
+    title = [TitleLine(heading, "title"), TitleLine(sub, "subtitle")]
+    if summary:
+        title += [TitleLine(summary_text(s, language, plans), "paragraph") for s in source.summaries()]
+    kinds = {c.key: ("ratio" if c.kind == "percent" else c.kind) for c in COLUMNS}
+    widths = PRINT_WIDTHS
+    percent_keys = [c.key for c in COLUMNS if c.kind == "percent"]
+
+    def cells(line: ReportLine) -> list[Any]:
+        values = display_values(line, language)
+        for key in percent_keys:
+            if values[key] is not None:
+                values[key] = Decimal(values[key]).scaleb(-2)  # exact: 75.08 → 0.7508
+        if line.kind != "project":
+            for key in SUM_MONEY_KEYS:
+                if values[key] is None:
+                    values[key] = Decimal(0)
+            return Bold(values[c.key] for c in COLUMNS)
+        return [values[c.key] for c in COLUMNS]
+
+    name = f"月报 {source.month}" if zh else f"report {source.month}"
+    return Sheet(
+        name,
+        [SheetColumn(header(c, language), kinds[c.key], widths[c.key]) for c in COLUMNS],  # type: ignore[arg-type]
+        (cells(line) for line in source.lines()),
+        title=title,
+        printable=PrintSetup(paper=8),  # A3: twenty columns stay legible on one page width
+        filter_plain_rows=True,
+    )
 
 
 def to_data(report: Report) -> dict[str, Any]:

@@ -84,7 +84,7 @@ async def settle(pilot: Pilot[Any], tries: int = 400) -> None:
     raise AssertionError("the app did not settle")
 
 
-async def until(pilot: Pilot[Any], condition: Callable[[], bool], tries: int = 100) -> None:
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], tries: int = 400) -> None:
     """Let the app run until ``condition`` holds (a live filter waits for its debounce)."""
     for _ in range(tries):
         if condition():

@@ -406,9 +406,16 @@ def report_command(
         Path | None, typer.Option("--output", help="Write to FILE (.csv, .xlsx or .json; required for xlsx).")
     ] = None,
     headers: Annotated[
-        str | None, typer.Option("--headers", help="zh or en column headers (default general.language).")
+        str | None,
+        typer.Option(
+            "--language", "--headers", help="zh or en: headers, statuses, title, summary (default report.language)."
+        ),
     ] = None,
     subtotals: Annotated[bool, typer.Option("--subtotals", help="A subtotal row after each category.")] = False,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="Print the bulletin's opening paragraph instead of the table.")
+    ] = False,
+    by: Annotated[str | None, typer.Option("--by", help="With --summary: category (one paragraph each).")] = None,
     bom: Annotated[
         bool | None,
         typer.Option(
@@ -428,9 +435,11 @@ def report_command(
     from tracker.cli.output import format_for
 
     fmt = format_for(output, fmt, ("csv", "xlsx", "json"), "csv")
-    language = headers or st.config.get("general.language")
+    language = headers or st.config.get("report.language")
     if language not in ("zh", "en"):
-        fail(f"--headers must be zh or en, not {language!r}")
+        fail(f"--language (--headers) must be zh or en, not {language!r}")
+    if by is not None and (by != "category" or not summary):
+        fail("--by category goes with --summary" if by == "category" else f"--by must be category, not {by!r}")
     try:
         month = check_month(month)
     except ProgressError as exc:
@@ -442,7 +451,27 @@ def report_command(
     where = _report_filter(st, words, as_of, settings)
     with reading(st.engine()) as session:
         source = ReportSource(session, month, where, as_of=as_of, subtotals=subtotals, warning_settings=settings)
-        write_report(source, fmt, output, language, _bom(st, bom, output))
+        if summary:
+            _print_summary(source, fmt, language, by_category=by == "category")
+            return
+        heading = {"unit": st.config.get("report.unit"), "reporter": st.config.get("general.reporter")}
+        write_report(source, fmt, output, language, _bom(st, bom, output), heading=heading)
+
+
+def _print_summary(source: ReportSource, fmt: str, language: str, *, by_category: bool) -> None:
+    """``report --summary``: the paragraph(s) on stdout, or their figures as JSON with ``--format json``."""
+    from tracker.report import summary_text
+    from tracker.safe_text import visible
+
+    summaries = source.summaries(by_category=by_category)
+    if fmt == "json":
+        print_json(
+            {"month": source.month, "as_of": source.as_of.isoformat(), "summaries": [s.as_dict() for s in summaries]}
+        )
+        return
+    plans = "、".join(source.plan_names())
+    for item in summaries:
+        typer.echo(visible(summary_text(item, language, plans)))
 
 
 def _warning_settings(st: Any) -> Any:
@@ -469,7 +498,15 @@ def _bom(st: Any, option: bool | None, output: Path | None) -> bool:
     return bool(st.config.get("export.bom")) if output is not None else False
 
 
-def write_report(source: ReportSource, fmt: str, output: Path | None, language: str, bom: bool) -> None:
+def write_report(
+    source: ReportSource,
+    fmt: str,
+    output: Path | None,
+    language: str,
+    bom: bool,
+    *,
+    heading: dict[str, str] | None = None,
+) -> None:
     """The report streamed to ``output`` (a temporary file renamed when complete) or stdout: each line's
     display values built once, each line written as it is read."""
     from tracker.cli.output import output_file, stdout_text
@@ -478,7 +515,7 @@ def write_report(source: ReportSource, fmt: str, output: Path | None, language: 
         _write_report_to(stdout_text(), source, fmt, language, bom=bom)
     elif fmt == "xlsx":
         with output_file(output, binary=True) as out:
-            _write_report_to(out, source, fmt, language, bom=False)
+            _write_report_to(out, source, fmt, language, bom=False, heading=heading)
     else:
         with output_file(output) as out:
             _write_report_to(out, source, fmt, language, bom=bom)
@@ -486,7 +523,9 @@ def write_report(source: ReportSource, fmt: str, output: Path | None, language: 
         echo(f"wrote the {source.month} report ({source.rows_written} projects) to {output}", err=True)
 
 
-def _write_report_to(out: Any, source: ReportSource, fmt: str, language: str, *, bom: bool) -> None:
+def _write_report_to(
+    out: Any, source: ReportSource, fmt: str, language: str, *, bom: bool, heading: dict[str, str] | None = None
+) -> None:
     from tracker.report import COLUMNS, display_values, header
 
     def cells(line: Any) -> list[Any]:
@@ -512,11 +551,10 @@ def _write_report_to(out: Any, source: ReportSource, fmt: str, language: str, *,
             out, [header(c, language) for c in COLUMNS], (cells(line) for line in source.lines()), bom=bom
         )
     else:
-        from tracker.excel import Bold, Sheet, SheetColumn, write_xlsx
+        from tracker.excel import write_xlsx
+        from tracker.report import report_sheet
 
-        name = f"月报 {source.month}" if language == "zh" else f"report {source.month}"
-        rows = (Bold(cells(line)) if line.kind != "project" else cells(line) for line in source.lines())
-        write_xlsx([Sheet(name, [SheetColumn(header(c, language), c.kind) for c in COLUMNS], rows)], out)
+        write_xlsx([report_sheet(source, language, **(heading or {}))], out)  # printable: title, summary, A3
 
 
 # --------------------------------------------------------------------------------------------
