@@ -8,6 +8,7 @@ from __future__ import annotations
 
 # The order of these imports is the order of the commands in `tracker --help`.
 from tracker.cli import core, query, exporting, check, analysis, progress, tui  # noqa: F401
+from tracker.cli import generate  # noqa: F401
 from tracker.cli.app import app, hoist_global_options, main
 
 __all__ = ["app", "hoist_global_options", "main", "register_commands"]
