@@ -283,7 +283,7 @@ def _timestamp(conn: Connection, value: datetime) -> Any:
     """``value`` as the dialect stores a timezone-aware DateTime (a string on SQLite, as is elsewhere)."""
     from sqlalchemy import DateTime
 
-    processor = DateTime(timezone=True).bind_processor(conn.dialect)
+    processor = DateTime(timezone=True).dialect_impl(conn.dialect).bind_processor(conn.dialect)
     return processor(value) if processor else value
 
 
@@ -314,10 +314,10 @@ def _generate(conn: Connection, options: Options, through: str | None, actor: st
     )
     C = Category.__table__  # type: ignore[attr-defined]
     PL = Plan.__table__  # type: ignore[attr-defined]
-    R = table("progressrecord", column("project_id", Integer()), column("invested", BigInteger()))
     O = Operation.__table__  # type: ignore[attr-defined]
 
-    if not options.append and conn.execute(select(P.c.id).limit(1)).first() is not None:
+    empty = conn.execute(select(P.c.id).limit(1)).first() is None
+    if not options.append and not empty:
         raise GenerateError(
             "the database already holds projects; pass --append to add the generated plans to them "
             "(nothing is ever removed)"
@@ -337,6 +337,7 @@ def _generate(conn: Connection, options: Options, through: str | None, actor: st
     ).scalar_one()
 
     before_plan = conn.execute(select(func.coalesce(func.max(PL.c.id), 0))).scalar_one()
+    before_project = conn.execute(select(func.coalesce(func.max(P.c.id), 0))).scalar_one()
     offset = conn.execute(select(func.count()).select_from(PL)).scalar_one()
     plan_names = [f"{CITIES[(offset + k) % len(CITIES)]}“十四五”民政事业发展规划 #{offset + k + 1}" for k in range(len(sizes))]
     taken = conn.execute(select(func.count()).select_from(PL).where(PL.c.name.in_(plan_names[:1000]))).scalar_one()
@@ -384,6 +385,9 @@ def _generate(conn: Connection, options: Options, through: str | None, actor: st
         places.extend((d.name, d.name + t, d.name) for t in d.townships)
     nature = _weighted(rnd, NATURES)
     insert_projects = _driver_insert(conn, "project", PROJECT_COLUMNS)
+    # Into an empty table, building the plain secondary indexes once at the end is about three times faster
+    # than updating them row by row (names and codes arrive in no order). Same transaction: all or nothing.
+    deferred = _drop_plain_indexes(conn, "project") if empty else []
     done = 0
     batch: list[tuple[Any, ...]] = []
     report("projects", 0, options.projects)
@@ -409,8 +413,9 @@ def _generate(conn: Connection, options: Options, through: str | None, actor: st
         done += len(batch)
         report("projects", done, options.projects)
 
-    new_projects = P.c.plan_id > before_plan
-    records = _insert_progress(conn, P, R, new_projects, months, report)
+    _create_indexes(conn, "project", deferred)
+    new_projects = P.c.id > before_project
+    records = _insert_progress(conn, P, new_projects, months, report)
 
     # the published figures, computed from the rows just written (exact integer sums)
     def sums(key: Any, value: Any) -> Any:
@@ -447,6 +452,43 @@ def _generate(conn: Connection, options: Options, through: str | None, actor: st
     names_by_id = {plan_id: name for name, plan_id in plan_ids.items()}
     planted = _plant(conn, rnd, light_c, options.plant_errors, category_rows, category_ids, names_by_id)
     return Result(len(sizes), len(category_rows), done, records, through, planted, operation_id)
+
+
+def _drop_plain_indexes(conn: Connection, name: str) -> list[tuple[str, list[str]]]:
+    """Drop the non-unique indexes of ``name`` on plain columns (and nothing else: unique, partial and
+    expression indexes stay), returning what :func:`_create_indexes` needs to build them again."""
+    from sqlalchemy import inspect
+
+    dropped = []
+    for index in inspect(conn).get_indexes(name):
+        columns = index.get("column_names") or []
+        plain = (
+            not index.get("unique")
+            and columns
+            and all(columns)
+            and not index.get("expressions")
+            and not index.get("column_sorting")
+            and not any(v for v in (index.get("dialect_options") or {}).values())
+            and not index.get("duplicates_constraint")
+        )
+        if plain and index["name"]:
+            dropped.append((index["name"], list(columns)))
+    for index_name, columns in dropped:
+        _index(name, index_name, columns).drop(conn)
+    return dropped
+
+
+def _create_indexes(conn: Connection, name: str, indexes: list[tuple[str, list[str]]]) -> None:
+    for index_name, columns in indexes:
+        _index(name, index_name, columns).create(conn)
+
+
+def _index(table_name: str, index_name: str, columns: list[str]) -> Any:
+    """An :class:`~sqlalchemy.Index` on a throwaway copy of the table (the models' metadata is left alone)."""
+    from sqlalchemy import Column, Index, MetaData, Table
+
+    copy = Table(table_name, MetaData(), *(Column(c, Integer()) for c in columns))
+    return Index(index_name, *(copy.c[c] for c in columns))
 
 
 def _project(
@@ -491,60 +533,74 @@ def _project(
     )
 
 
-def _insert_progress(conn: Connection, P: Any, R: Any, new_projects: Any, months: list[str], report: Progress) -> int:
-    """One ``INSERT … SELECT`` per month over the new projects: amounts in integer SQL arithmetic."""
+def _insert_progress(conn: Connection, P: Any, new_projects: Any, months: list[str], report: Progress) -> int:
+    """Every record in ONE ``INSERT … SELECT`` over the new projects × the months, in (project, month) order
+    so that the (project_id, month) indexes only ever grow at their end. Amounts are integer SQL arithmetic
+    on the total in hundredths of a 万元 (``units``):
+
+    - in progress (any month but a last one that says otherwise): ``⌊units × w / (100 M)⌋`` with
+      ``w = (seq·7919 + units mod 9973 + category_id mod 89 + k·104729 + k²·31) mod 101`` — at most ``units / M``
+      a month, so never more than the total;
+    - completed: ``⌊units / M⌋`` a month, the last month the rest (to date = the total, exactly);
+    - not started: 0 every month; suspended or cancelled: 0 in the last month, which carries that status.
+    """
     if not months:
         return 0
+    from sqlalchemy import true, union_all
+
     m = len(months)
+    record_type = ProgressRecord.__table__.c.recorded_at.type  # type: ignore[attr-defined]
+    calendar = union_all(
+        *(
+            select(
+                literal(k, Integer()).label("k"),
+                literal(month, String()).label("month"),
+                literal(datetime(int(month[:4]), int(month[5:7]), 28, 12, 0, tzinfo=UTC), record_type).label("at"),
+            )
+            for k, month in enumerate(months, start=1)
+        )
+    ).subquery("calendar")
+    k = calendar.c.k
+    last = k == m
     units = P.c.total_investment // FEN_PER_CENT_WAN  # the total in hundredths of a 万元
     status = P.c.status
     zero = literal(0, BigInteger())
-    records = 0
-    report("progress", 0, m)
-    for k, month in enumerate(months, start=1):
-        last = k == m
-        weight = (P.c.seq * 7919 + units % 9973 + P.c.category_id % 89 + k * 104729) % 101
-        invested: Any = (units * weight) // (m * 100) * FEN_PER_CENT_WAN
-        if last:
-            earlier = (
-                select(func.coalesce(func.sum(R.c.invested), zero))
-                .where(R.c.project_id == P.c.id)
-                .correlate(P)
-                .scalar_subquery()
-            )
-            invested = case(
-                (status.in_((Status.SUSPENDED.value, Status.CANCELLED.value, Status.NOT_STARTED.value)), zero),
-                (status == Status.COMPLETED.value, P.c.total_investment - earlier),
-                else_=invested,
-            )
-            month_status: Any = status
-        else:
-            invested = case((status == Status.NOT_STARTED.value, zero), else_=invested)
-            month_status = case(
-                (status == Status.NOT_STARTED.value, literal(Status.NOT_STARTED.value, String())),
-                else_=literal(Status.IN_PROGRESS.value, String()),
-            )
-        text = case(
-            *((month_status == value, literal(words, String())) for value, words in PROGRESS_TEXT.items()),
-            else_=literal("", String()),
+    weight = (P.c.seq * 7919 + units % 9973 + P.c.category_id % 89 + k * 104729 + k * k * 31) % 101
+    share = (units * weight) // (m * 100) * FEN_PER_CENT_WAN
+    instalment = units // m * FEN_PER_CENT_WAN
+    stopped = (Status.SUSPENDED.value, Status.CANCELLED.value)
+    invested = case(
+        (status == Status.NOT_STARTED.value, zero),
+        (and_(last, status.in_(stopped)), zero),
+        (and_(last, status == Status.COMPLETED.value), P.c.total_investment - instalment * (m - 1)),
+        (status == Status.COMPLETED.value, instalment),
+        else_=share,
+    )
+    month_status = case(
+        (last, status),
+        (status == Status.NOT_STARTED.value, literal(Status.NOT_STARTED.value, String())),
+        else_=literal(Status.IN_PROGRESS.value, String()),
+    )
+    text = case(
+        *((month_status == value, literal(words, String())) for value, words in PROGRESS_TEXT.items()),
+        else_=literal("", String()),
+    )
+    query = (
+        select(
+            P.c.id, calendar.c.month, month_status, invested, text, literal("", String()),
+            literal("generate", String()), calendar.c.at,
         )
-        recorded = datetime(int(month[:4]), int(month[5:7]), 28, 12, 0, tzinfo=UTC)
-        query = select(
-            P.c.id,
-            literal(month, String()),
-            month_status,
-            invested,
-            text,
-            literal("", String()),
-            literal("generate", String()),
-            literal(recorded, ProgressRecord.__table__.c.recorded_at.type),  # type: ignore[attr-defined]
-        ).where(new_projects)
-        names = ("project_id", "month", "status", "invested", "progress_text", "problems", "reporter", "recorded_at")
-        light_r = table("progressrecord", *(column(n) for n in names))
-        result = conn.execute(insert(light_r).from_select(names, query))
-        records += max(result.rowcount or 0, 0)
-        report("progress", k, m)
-    return records
+        # a LEFT JOIN (the calendar always has rows, so it is an inner join) keeps SQLite from turning the
+        # loop inside out: projects outer in id order, the months of each sorted in place
+        .select_from(P.outerjoin(calendar, true()))
+        .where(new_projects)
+        .order_by(P.c.id, k)
+    )
+    names = ("project_id", "month", "status", "invested", "progress_text", "problems", "reporter", "recorded_at")
+    report("progress", 0, 1)
+    result = conn.execute(insert(table("progressrecord", *(column(n) for n in names))).from_select(names, query))
+    report("progress", 1, 1)
+    return max(result.rowcount or 0, 0)
 
 
 def _plant(
