@@ -414,8 +414,13 @@ def _generate(conn: Connection, options: Options, through: str | None, actor: st
         report("projects", done, options.projects)
 
     _create_indexes(conn, "project", deferred)
+    report("indexes", 1, 2)
     new_projects = P.c.id > before_project
+    no_records = conn.execute(select(column("id")).select_from(table("progressrecord")).limit(1)).first() is None
+    deferred = _drop_plain_indexes(conn, "progressrecord") if months and no_records else []
     records = _insert_progress(conn, P, new_projects, months, report)
+    _create_indexes(conn, "progressrecord", deferred)
+    report("indexes", 2, 2)
 
     # the published figures, computed from the rows just written (exact integer sums)
     def sums(key: Any, value: Any) -> Any:
