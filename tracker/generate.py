@@ -67,29 +67,44 @@ PLANTED_WAN_FEN = 100 * FEN_PER_CENT_WAN
 
 CATEGORIES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
     (
-        "儿童福利类项目", 8,
+        "儿童福利类项目",
+        8,
         ("儿童福利院改扩建项目", "未成年人救助保护中心提质改造项目", "儿童之家建设项目", "未成年人保护工作站建设项目"),
     ),
     (
-        "老年人福利类项目", 50,
+        "老年人福利类项目",
+        50,
         (
-            "敬老院改扩建项目", "社会福利中心建设项目", "居家养老服务中心建设项目", "特困人员供养服务设施提质改造项目",
-            "养老服务综合体建设项目", "医养结合养老院建设项目", "老年人日间照料中心建设项目", "农村幸福院建设项目",
+            "敬老院改扩建项目",
+            "社会福利中心建设项目",
+            "居家养老服务中心建设项目",
+            "特困人员供养服务设施提质改造项目",
+            "养老服务综合体建设项目",
+            "医养结合养老院建设项目",
+            "老年人日间照料中心建设项目",
+            "农村幸福院建设项目",
         ),
     ),
     (
-        "城乡社区治理类项目", 7,
+        "城乡社区治理类项目",
+        7,
         ("社区综合服务设施建设项目", "村级综合服务平台提质项目", "社区党群服务中心改造项目", "智慧社区建设项目"),
     ),
     (
-        "社会公益类项目", 18,
+        "社会公益类项目",
+        18,
         (
-            "殡仪馆改扩建项目", "公益性公墓建设项目", "救助管理站建设项目", "婚姻登记中心标准化建设项目",
-            "慈善超市建设项目", "烈士陵园提质改造项目",
+            "殡仪馆改扩建项目",
+            "公益性公墓建设项目",
+            "救助管理站建设项目",
+            "婚姻登记中心标准化建设项目",
+            "慈善超市建设项目",
+            "烈士陵园提质改造项目",
         ),
     ),
     (
-        "残障人福利类项目", 4,
+        "残障人福利类项目",
+        4,
         ("残疾人康复中心建设项目", "精神病人福利院建设项目", "残疾人托养中心建设项目"),
     ),
 )
@@ -97,8 +112,19 @@ CATEGORIES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
 
 NUMERALS = "一二三四五六七八九十"
 CITIES = (
-    "湘潭市", "长沙市", "株洲市", "衡阳市", "邵阳市", "岳阳市", "常德市", "张家界市", "益阳市", "郴州市",
-    "永州市", "怀化市", "娄底市",
+    "湘潭市",
+    "长沙市",
+    "株洲市",
+    "衡阳市",
+    "邵阳市",
+    "岳阳市",
+    "常德市",
+    "张家界市",
+    "益阳市",
+    "郴州市",
+    "永州市",
+    "怀化市",
+    "娄底市",
 )
 NATURES = (("新建", 55), ("改扩建", 27), ("续建", 6), ("改建", 6), ("新建、改建", 3), ("新建或续建", 3))
 OWNERS = ("民政局", "人民政府", "社会福利中心", "民政事务中心")
@@ -108,7 +134,8 @@ CONTENTS = (
     "建设服务用房{area}平方米,配套室外活动场地及附属设施。",
     "提质改造{area}平方米,购置康复、护理设备,床位{beds}张。",
 )
-SHARES = ("5", "10", "20", "24", "30", "33.3", "40", "9.24", "50", "95", "100", "0")
+SHARES = (500, 1000, 2000, 2400, 3000, 3330, 4000, 924, 5000, 9500, 10000, 0)
+"""Social-capital shares in basis points (hundredths of 1 %): 5 %, 10 %, … 9.24 %, …, 100 %, 0 %."""
 PROGRESS_TEXT = {
     Status.NOT_STARTED.value: "前期工作推进中",
     Status.IN_PROGRESS.value: "主体工程施工中",
@@ -222,10 +249,32 @@ def _plan_sizes(options: Options) -> list[int]:
 
 
 PROJECT_COLUMNS = (
-    "plan_id", "category_id", "seq", "code", "name", "nature", "owner", "district", "district_source", "content",
-    "note", "start_text", "finish_text", "start_year", "start_month", "finish_year", "finish_month",
-    "total_investment", "planned_investment", "social_share_pct", "status", "version", "created_at", "updated_at",
-    "source_first_line", "source_last_line",
+    "plan_id",
+    "category_id",
+    "seq",
+    "code",
+    "name",
+    "nature",
+    "owner",
+    "district",
+    "district_source",
+    "content",
+    "note",
+    "start_text",
+    "finish_text",
+    "start_year",
+    "start_month",
+    "finish_year",
+    "finish_month",
+    "total_investment",
+    "planned_investment",
+    "social_share_pct",
+    "status",
+    "version",
+    "created_at",
+    "updated_at",
+    "source_first_line",
+    "source_last_line",
 )
 
 
@@ -308,8 +357,13 @@ def _generate(conn: Connection, options: Options, through: str | None, actor: st
     # Plain-typed views of the tables for arithmetic in SQL: the model's money columns would read a bound
     # 10000 as 10000 万元 (fen × 10⁶); here every figure is already a whole number of fen.
     P = table(
-        "project", column("id", Integer()), column("plan_id", Integer()), column("category_id", Integer()),
-        column("seq", Integer()), column("status", String()), column("total_investment", BigInteger()),
+        "project",
+        column("id", Integer()),
+        column("plan_id", Integer()),
+        column("category_id", Integer()),
+        column("seq", Integer()),
+        column("status", String()),
+        column("total_investment", BigInteger()),
         column("planned_investment", BigInteger()),
     )
     C = Category.__table__  # type: ignore[attr-defined]
@@ -339,22 +393,27 @@ def _generate(conn: Connection, options: Options, through: str | None, actor: st
     before_plan = conn.execute(select(func.coalesce(func.max(PL.c.id), 0))).scalar_one()
     before_project = conn.execute(select(func.coalesce(func.max(P.c.id), 0))).scalar_one()
     offset = conn.execute(select(func.count()).select_from(PL)).scalar_one()
-    plan_names = [f"{CITIES[(offset + k) % len(CITIES)]}“十四五”民政事业发展规划 #{offset + k + 1}" for k in range(len(sizes))]
+    plan_names = [
+        f"{CITIES[(offset + k) % len(CITIES)]}“十四五”民政事业发展规划 #{offset + k + 1}" for k in range(len(sizes))
+    ]
     taken = conn.execute(select(func.count()).select_from(PL).where(PL.c.name.in_(plan_names[:1000]))).scalar_one()
     if taken:
         raise GenerateError(f"a plan named like {plan_names[0]!r} already exists; generated plan names must be new")
 
     # plans, then their categories with the published counts; totals are filled in from the rows below
     insert_plans = _driver_insert(
-        conn, "plan",
+        conn,
+        "plan",
         ("name", "region", "period_start", "period_end", "source_document", "published_line", "imported_at"),
     )
     document = f"generated by tracker generate --seed {options.seed}"
     for start in range(0, len(sizes), BATCH):
-        insert_plans([
-            (name, name.split("“")[0], PERIOD[0], PERIOD[1], document, 1, stamp)
-            for name in plan_names[start : start + BATCH]
-        ])
+        insert_plans(
+            [
+                (name, name.split("“")[0], PERIOD[0], PERIOD[1], document, 1, stamp)
+                for name in plan_names[start : start + BATCH]
+            ]
+        )
     plan_ids = dict(conn.execute(select(PL.c.name, PL.c.id).where(PL.c.id > before_plan)).all())
 
     splits: list[list[int]] = []
@@ -367,7 +426,9 @@ def _generate(conn: Connection, options: Options, through: str | None, actor: st
         for ordinal, ((name, _, _), count) in enumerate(zip(CATEGORIES, split, strict=True), start=1):
             category_rows.append((plan_ids[plan_names[k]], ordinal, name, count, line))
             line += count + 1
-    insert_categories = _driver_insert(conn, "category", ("plan_id", "ordinal", "name", "published_count", "source_line"))
+    insert_categories = _driver_insert(
+        conn, "category", ("plan_id", "ordinal", "name", "published_count", "source_line")
+    )
     for start in range(0, len(category_rows), BATCH):
         insert_categories(category_rows[start : start + BATCH])
     category_ids = {
@@ -400,7 +461,9 @@ def _generate(conn: Connection, options: Options, through: str | None, actor: st
             line += 1
             for seq in range(1, count + 1):
                 batch.append(
-                    _project(rnd, places, builds, nature, names, plan_id, category_id, ordinal, seq, line, through, stamp)
+                    _project(
+                        rnd, places, builds, nature, names, plan_id, category_id, ordinal, seq, line, through, stamp
+                    )
                 )
                 line += 1
                 if len(batch) >= BATCH:
@@ -418,7 +481,7 @@ def _generate(conn: Connection, options: Options, through: str | None, actor: st
     new_projects = P.c.id > before_project
     no_records = conn.execute(select(column("id")).select_from(table("progressrecord")).limit(1)).first() is None
     deferred = _drop_plain_indexes(conn, "progressrecord") if months and no_records else []
-    records = _insert_progress(conn, P, new_projects, months, report)
+    records = _insert_progress(conn, P, new_projects, done, months, report)
     _create_indexes(conn, "progressrecord", deferred)
     report("indexes", 2, 2)
 
@@ -429,8 +492,14 @@ def _generate(conn: Connection, options: Options, through: str | None, actor: st
     def count(key: Any) -> Any:
         return select(func.count(P.c.id)).where(key).scalar_subquery()
 
-    light_c = table("category", column("id"), column("plan_id"), column("published_count"),
-                    column("published_total"), column("published_planned"))
+    light_c = table(
+        "category",
+        column("id"),
+        column("plan_id"),
+        column("published_count"),
+        column("published_total"),
+        column("published_planned"),
+    )
     in_category = P.c.category_id == light_c.c.id
     conn.execute(
         update(light_c)
@@ -441,8 +510,9 @@ def _generate(conn: Connection, options: Options, through: str | None, actor: st
             published_planned=sums(in_category, "planned_investment"),
         )
     )
-    light_pl = table("plan", column("id"), column("published_count"), column("published_total"),
-                     column("published_planned"))
+    light_pl = table(
+        "plan", column("id"), column("published_count"), column("published_total"), column("published_planned")
+    )
     in_plan = P.c.plan_id == light_pl.c.id
     conn.execute(
         update(light_pl)
@@ -523,22 +593,49 @@ def _project(
         finish_month = rnd.randrange(start_month if finish == start else 1, 13)
         start_text, finish_text = f"{start}.{start_month}", f"{finish}.{finish_month}"
     total = _money_fen(rnd)
-    planned = total if rnd.random() < 0.8 else total * rnd.randrange(30, 100) // 100 // FEN_PER_CENT_WAN * FEN_PER_CENT_WAN
+    planned = (
+        total if rnd.random() < 0.8 else total * rnd.randrange(30, 100) // 100 // FEN_PER_CENT_WAN * FEN_PER_CENT_WAN
+    )
     share = None
     if rnd.random() < 0.12:
-        share = int(round(float(SHARES[rnd.randrange(len(SHARES))]) * 100))  # basis points: whole hundredths of 1 %
+        share = SHARES[rnd.randrange(len(SHARES))]
     area = rnd.randrange(5, 300) * 100
     content = CONTENTS[rnd.randrange(len(CONTENTS))].format(area=area, beds=rnd.randrange(2, 60) * 5)
     note = "“十四五”计划期间分期实施" if rnd.random() < 0.03 else ""
     status = _project_status(rnd, finish, start, through)
     return (
-        plan_id, category_id, seq, f"{ordinal}-{seq}", name, nature(), owner, district, "gazetteer", content, note,
-        start_text, finish_text, start, start_month, finish, finish_month, total, planned, share, status, 1, stamp,
-        stamp, line, line,
+        plan_id,
+        category_id,
+        seq,
+        f"{ordinal}-{seq}",
+        name,
+        nature(),
+        owner,
+        district,
+        "gazetteer",
+        content,
+        note,
+        start_text,
+        finish_text,
+        start,
+        start_month,
+        finish,
+        finish_month,
+        total,
+        planned,
+        share,
+        status,
+        1,
+        stamp,
+        stamp,
+        line,
+        line,
     )
 
 
-def _insert_progress(conn: Connection, P: Any, new_projects: Any, months: list[str], report: Progress) -> int:
+def _insert_progress(
+    conn: Connection, P: Any, new_projects: Any, projects: int, months: list[str], report: Progress
+) -> int:
     """Every record in ONE ``INSERT … SELECT`` over the new projects × the months, in (project, month) order
     so that the (project_id, month) indexes only ever grow at their end. Amounts are integer SQL arithmetic
     on the total in hundredths of a 万元 (``units``):
@@ -592,8 +689,14 @@ def _insert_progress(conn: Connection, P: Any, new_projects: Any, months: list[s
     )
     query = (
         select(
-            P.c.id, calendar.c.month, month_status, invested, text, literal("", String()),
-            literal("generate", String()), calendar.c.at,
+            P.c.id,
+            calendar.c.month,
+            month_status,
+            invested,
+            text,
+            literal("", String()),
+            literal("generate", String()),
+            calendar.c.at,
         )
         # a LEFT JOIN (the calendar always has rows, so it is an inner join) keeps SQLite from turning the
         # loop inside out: projects outer in id order, the months of each sorted in place
@@ -605,7 +708,8 @@ def _insert_progress(conn: Connection, P: Any, new_projects: Any, months: list[s
     report("progress", 0, 1)
     result = conn.execute(insert(table("progressrecord", *(column(n) for n in names))).from_select(names, query))
     report("progress", 1, 1)
-    return max(result.rowcount or 0, 0)
+    # every new project × every month; psycopg does not report the rowcount of INSERT … SELECT
+    return result.rowcount if result.rowcount and result.rowcount > 0 else projects * m
 
 
 def _plant(

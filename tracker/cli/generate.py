@@ -23,9 +23,7 @@ def generate(
     plans: Annotated[
         int | None, typer.Option("--plans", help="How many plans (default: one per 87 projects; 1 to --projects).")
     ] = None,
-    months: Annotated[
-        int, typer.Option("--progress-months", help="Monthly progress records per project (0–120).")
-    ] = 6,
+    months: Annotated[int, typer.Option("--progress-months", help="Monthly progress records per project (0–120).")] = 6,
     seed: Annotated[int, typer.Option("--seed", help="The same seed gives the same portfolio.")] = 0,
     plant_errors: Annotated[
         int,
@@ -84,14 +82,16 @@ def generate(
         print_json(data)
         return
     months_text = f", {result.progress_records:,} progress records through {result.through}" if result.through else ""
-    echo(f"Generated {result.projects:,} projects in {result.plans:,} plans ({result.categories:,} categories){months_text}.")
+    echo(
+        f"Generated {result.projects:,} projects in {result.plans:,} plans ({result.categories:,} categories){months_text}."
+    )
     if result.planted:
         echo(f"Planted {len(result.planted)} error(s): category published total + 1.00 万元 in:")
         for where in result.planted:
             echo(f"  {where}")
 
 
-class _progress_bar:  # noqa: N801 - used as a context manager, like a function
+class _progress_bar:
     """A Rich progress bar on stderr when it is a terminal; otherwise nothing is drawn."""
 
     def __init__(self) -> None:
@@ -105,8 +105,12 @@ class _progress_bar:  # noqa: N801 - used as a context manager, like a function
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.bar = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=Console(stderr=True), transient=True,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
         )
         self.bar.__enter__()
         return self.report
