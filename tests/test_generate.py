@@ -250,3 +250,12 @@ def test_generate_on_postgres(pg_server: str, workdir: Path) -> None:
         assert run(url, "export", "--format", "csv").stdout == run(sqlite_db, "export", "--format", "csv").stdout
     finally:
         drop_database(pg_server, "gen1")
+
+
+def test_a_generated_plan_name_that_is_taken_is_refused(db_path: Path, workdir: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE plan SET name = '长沙市“十四五”民政事业发展规划 #2'")
+    refused = gen(db_path, "--projects", "10", "--append")
+    assert refused.exit_code == 1 and "already exists" in refused.stderr

@@ -396,9 +396,12 @@ def _generate(conn: Connection, options: Options, through: str | None, actor: st
     plan_names = [
         f"{CITIES[(offset + k) % len(CITIES)]}“十四五”民政事业发展规划 #{offset + k + 1}" for k in range(len(sizes))
     ]
-    taken = conn.execute(select(func.count()).select_from(PL).where(PL.c.name.in_(plan_names[:1000]))).scalar_one()
-    if taken:
-        raise GenerateError(f"a plan named like {plan_names[0]!r} already exists; generated plan names must be new")
+    for start in range(0, len(plan_names), 1000):
+        taken = conn.execute(select(PL.c.name).where(PL.c.name.in_(plan_names[start : start + 1000])).limit(1)).first()
+        if taken:
+            raise GenerateError(
+                f"a plan named {taken[0]!r} already exists; generated plans must be new (nothing written)"
+            )
 
     # plans, then their categories with the published counts; totals are filled in from the rows below
     insert_plans = _driver_insert(
