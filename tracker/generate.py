@@ -37,7 +37,7 @@ the run. The run is recorded in the history as one operation of kind ``generate`
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -452,29 +452,43 @@ def _generate(conn: Connection, options: Options, through: str | None, actor: st
     # Into an empty table, building the plain secondary indexes once at the end is about three times faster
     # than updating them row by row (names and codes arrive in no order). Same transaction: all or nothing.
     deferred = _drop_plain_indexes(conn, "project") if empty else []
-    done = 0
-    batch: list[tuple[Any, ...]] = []
-    report("projects", 0, options.projects)
-    for k, split in enumerate(splits):
-        plan_id = plan_ids[plan_names[k]]
-        names = _Names()
-        line = 2
-        for ordinal, ((_, _, builds), count) in enumerate(zip(CATEGORIES, split, strict=True), start=1):
-            category_id = category_ids[(plan_id, ordinal)]
-            line += 1
-            for seq in range(1, count + 1):
-                batch.append(
-                    _project(
-                        rnd, places, builds, nature, names, plan_id, category_id, ordinal, seq, line, through, stamp
-                    )
-                )
+
+    def batches() -> Iterator[list[tuple[Any, ...]]]:
+        batch: list[tuple[Any, ...]] = []
+        for k, split in enumerate(splits):
+            plan_id = plan_ids[plan_names[k]]
+            names = _Names()
+            line = 2
+            for ordinal, ((_, _, builds), count) in enumerate(zip(CATEGORIES, split, strict=True), start=1):
+                category_id = category_ids[(plan_id, ordinal)]
                 line += 1
-                if len(batch) >= BATCH:
-                    insert_projects(batch)
-                    done += len(batch)
-                    batch = []
-                    report("projects", done, options.projects)
-    if batch:
+                for seq in range(1, count + 1):
+                    batch.append(
+                        _project(
+                            rnd,
+                            places,
+                            builds,
+                            nature,
+                            names,
+                            plan_id,
+                            category_id,
+                            ordinal,
+                            seq,
+                            line,
+                            through,
+                            stamp,
+                        )
+                    )
+                    line += 1
+                    if len(batch) >= BATCH:
+                        yield batch
+                        batch = []
+        if batch:
+            yield batch
+
+    done = 0
+    report("projects", 0, options.projects)
+    for batch in _ahead(batches()):
         insert_projects(batch)
         done += len(batch)
         report("projects", done, options.projects)
@@ -530,6 +544,49 @@ def _generate(conn: Connection, options: Options, through: str | None, actor: st
     names_by_id = {plan_id: name for name, plan_id in plan_ids.items()}
     planted = _plant(conn, rnd, light_c, options.plant_errors, category_rows, category_ids, names_by_id)
     return Result(len(sizes), len(category_rows), done, records, through, planted, operation_id)
+
+
+def _ahead(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+    """``items``, produced by a worker thread up to ``depth`` ahead: the next batch of rows is drawn in Python
+    while the driver writes this one (sqlite3 and psycopg release the GIL while they work). Same order, same
+    values; an error in the worker is raised here; leaving early stops the worker."""
+    import queue
+    import threading
+
+    box: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def offer(message: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(message, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not offer(("item", item)):
+                    return
+            offer(("end", None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer and raised there
+            offer(("error", exc))
+
+    worker = threading.Thread(target=work, name="generate-rows", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = box.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        worker.join(timeout=5)
 
 
 def _drop_plain_indexes(conn: Connection, name: str) -> list[tuple[str, list[str]]]:
