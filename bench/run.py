@@ -481,8 +481,9 @@ def table(rows: list[Row]) -> list[str]:
         if row.label.startswith("`list"):
             shown = f"first line {shown}"
         note = f" ({row.note})" if row.note else ""
+        label = row.label.replace("|", "\\|")
         lines.append(
-            f"| {row.label}{note} | {row.scale} | {shown} | {fmt_s(raw)} | {ratio} | {peak} | {row.goal} | {met} |"
+            f"| {label}{note} | {row.scale} | {shown} | {fmt_s(raw)} | {ratio} | {peak} | {row.goal} | {met} |"
         )
     return lines
 
