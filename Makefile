@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-slow bench data clean system-deps
+.PHONY: run test test-slow bench bench-deps data clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +25,12 @@ test: $(STAMP) system-deps  ## the whole test suite
 test-slow: $(STAMP) system-deps  ## the suite with thousands of examples per property test (minutes longer)
 	$(PY) -m pytest -q --hypothesis-profile=slow
 
-bench: $(STAMP)  ## the benchmarks whose figures are in the README
-	$(PY) bench/check_startup.py
-	$(PY) bench/tui_startup.py --runs 15
-	$(PY) bench/queries.py --scale 230 --runs 5
+BENCH_ARGS ?=
+bench: $(STAMP) bench-deps  ## every command at 87 and 1M projects against raw sqlite3 (BENCH_ARGS="--quick", "--runs 3")
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-deps:  ## the sqlite3 CLI the benchmarks compare against, installed when missing
+	bash scripts/system-deps.sh bench
 
 data: $(STAMP)  ## regenerate data/xiangtan_projects.csv from the bundled plan text
 	rm -f /tmp/tracker-data.db && $(PY) -m tracker --db /tmp/tracker-data.db init >/dev/null

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Debian packages some tests need: LibreOffice (the real client that must open our CSV/xlsx) and
 # PostgreSQL (the multi-office backend). Installed only when missing; needs root and apt-get.
-# `make test` runs this first, so a fresh machine (and CI) needs nothing else.
+# `make test` runs this first, so a fresh machine (and CI) needs nothing else. With `bench` (`make bench`):
+# only the sqlite3 CLI that the benchmarks use as their raw baseline.
 set -euo pipefail
 
 missing=()
+if [ "${1:-}" = bench ]; then  # `make bench`: only the sqlite3 CLI, the raw baseline
+  command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
+else
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then

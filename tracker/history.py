@@ -351,6 +351,11 @@ def undo(engine: Engine, operation_id: int | None = None, *, actor: str = "", dr
                 raise UndoError(
                     f"operation {target.id} ({target.summary}) was already undone by operation {target.undone_by_id}"
                 )
+            if target.kind == "generate":  # not audited row by row (tracker.generate): nothing to replay
+                raise UndoError(
+                    f"operation {target.id} ({target.summary}) cannot be undone: generated data is not audited "
+                    "row by row; generate into a separate database to throw it away"
+                )
             if target.undoes_id is not None:
                 raise UndoError(
                     f"operation {target.id} is itself an undo (of operation {target.undoes_id}); there is no redo — "

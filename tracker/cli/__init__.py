@@ -8,6 +8,7 @@ from __future__ import annotations
 
 # The order of these imports is the order of the commands in `tracker --help`.
 from tracker.cli import core, query, exporting, check, analysis, progress, tui  # noqa: F401
+from tracker.cli import generate  # noqa: F401
 from tracker.cli import sheet  # noqa: F401
 from tracker.cli import import_progress  # noqa: F401
 from tracker.cli.app import app, hoist_global_options, main
