@@ -58,8 +58,6 @@ class TrackerScreen(Screen[None]):
         """The read whose (main) result has not arrived yet, if any."""
         self._reads: set[Any] = set()
         self._reads_lock = threading.Lock()
-        self._focus_taken: set[Widget] = set()
-        """Widgets whose focus a loading indicator took (:meth:`loaded` gives it back)."""
 
     def new_request(self) -> int:
         """Start a read: its number, which its result must carry to be shown. The reads still
@@ -100,8 +98,6 @@ class TrackerScreen(Screen[None]):
 
         def still_loading() -> None:
             if self.pending == request and not widget.loading:
-                if self.focused is not None and (self.focused is widget or widget in self.focused.ancestors):
-                    self._focus_taken.add(widget)
                 widget.loading = True  # a loading widget cannot hold the focus: :meth:`loaded` gives it back
 
         self.set_timer(LOADING_AFTER, still_loading)
@@ -112,12 +108,9 @@ class TrackerScreen(Screen[None]):
         if not widget.loading:
             return
         widget.loading = False
-        had_focus = widget in self._focus_taken
-        self._focus_taken.discard(widget)
 
         def restore() -> None:
-            # back where the loading indicator took it from; else only when nothing has the focus
-            if widget.focusable and (had_focus or self.focused is None):
+            if self.focused is None and widget.focusable:  # never taken from where the user put it
                 widget.focus()
 
         self.call_after_refresh(restore)
