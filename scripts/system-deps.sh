@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Debian packages some tests need: LibreOffice (the real client that must open our CSV/xlsx) and
-# PostgreSQL (the multi-office backend). Installed only when missing; needs root and apt-get.
+# Debian packages some tests need: LibreOffice (the real client that must open our CSV/xlsx),
+# PostgreSQL (the multi-office backend) and poppler-utils (pdfinfo: the printed report's pages). Installed only when missing; needs root and apt-get.
 # `make test` runs this first, so a fresh machine (and CI) needs nothing else. With `bench` (`make bench`):
 # only the sqlite3 CLI that the benchmarks use as their raw baseline.
 set -euo pipefail
@@ -11,6 +11,7 @@ if [ "${1:-}" = bench ]; then  # `make bench`: only the sqlite3 CLI, the raw bas
 else
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v pdfinfo >/dev/null 2>&1 || missing+=(poppler-utils)  # the printed report's page count
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -99,8 +99,7 @@ def test_libreoffice_prints_it_landscape_one_page_wide(
     tmp_path: Path,
 ) -> None:
     pdfinfo = shutil.which("pdfinfo")
-    if pdfinfo is None:
-        pytest.skip("pdfinfo (poppler-utils) is not installed")
+    assert pdfinfo is not None, "pdfinfo is missing: `make test` installs poppler-utils (scripts/system-deps.sh)"
     outdir = tmp_path / "pdf"
     args = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(outdir)]
     done = subprocess.run([*args, str(printed)], capture_output=True, text=True, timeout=300, check=False)
