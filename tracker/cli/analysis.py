@@ -14,7 +14,15 @@ import typer
 
 from tracker.cli.app import EXIT_FINDINGS, app, fail, state
 from tracker.cli.output import console, echo, print_json, stdout_text
-from tracker.cli.query import FILTER_COMMAND, FilterWords, compile_filter, output_format, status_label
+from tracker.cli.query import (
+    FILTER_COMMAND,
+    FilterWords,
+    OutputOption,
+    TableFormatOption,
+    compile_filter,
+    output_format,
+    status_label,
+)
 
 if TYPE_CHECKING:
     from tracker.rollups import RollupRow
@@ -34,16 +42,8 @@ def rollup_command(
     spread: Annotated[
         str | None, typer.Option("--spread", help="Year spread: even, front or back (default rollup.year_spread).")
     ] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            help="table, csv, json or xlsx (default: the --output file's extension; else table on a terminal, csv on a pipe).",
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", help="Write to FILE (.csv, .json or .xlsx) instead of stdout.")
-    ] = None,
+    fmt: TableFormatOption = None,
+    output: OutputOption = None,
 ) -> None:
     """Sum the projects matching FILTER by one or two dimensions, with subtotals and a grand total."""
     from tracker.db import reading

@@ -89,13 +89,6 @@ def compile_filter(st: State, words: list[str] | None) -> ColumnElement[bool] | 
     return None if isinstance(node, Everything) else to_sql(node, filter_context(st))
 
 
-def choose_format(fmt: str | None, allowed: tuple[str, ...], pipe_default: str) -> str:
-    chosen = fmt or ("table" if stdout_is_terminal() else pipe_default)
-    if chosen not in allowed:
-        fail(f"--format must be {', '.join(allowed[:-1])} or {allowed[-1]}, not {chosen!r}")
-    return chosen
-
-
 def parse_columns(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
     from tracker.export import EXPORT_KEYS
 
@@ -110,22 +103,27 @@ def parse_columns(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]
     return tuple(columns)
 
 
+TableFormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        help="table, csv, json or xlsx (default: the --output file's extension; else table on a terminal, csv on a pipe).",
+    ),
+]
+"""``--format`` of the commands that print a table on a terminal (``list``, ``rollup``)."""
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", help="Write to FILE (.csv, .json or .xlsx) instead of stdout.")
+]
+
+
 @app.command("list", context_settings=FILTER_COMMAND)
 def list_projects(
     ctx: typer.Context,
     words: FilterWords = None,
     sort: Annotated[str | None, typer.Option("--sort", help="Sort keys, e.g. total,-finish (- for descending).")] = None,
     columns: Annotated[str | None, typer.Option("--columns", help="Comma-separated record keys to show.")] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            help="table, csv, json or xlsx (default: the --output file's extension; else table on a terminal, csv on a pipe).",
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", help="Write to FILE (.csv, .json or .xlsx) instead of stdout.")
-    ] = None,
+    fmt: TableFormatOption = None,
+    output: OutputOption = None,
 ) -> None:
     """List the projects matching FILTER (all of them without one), in published order unless --sort."""
     from tracker.cli.output import collector_paused
