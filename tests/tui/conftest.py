@@ -73,12 +73,21 @@ async def settle(pilot: Pilot[Any], tries: int = 400) -> None:
     and every message they posted handled."""
     from textual.worker import WorkerState
 
+    def quiet() -> bool:
+        if any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers):
+            return False
+        screen = pilot.app.screen
+        # A screen just switched to may not have started its read yet (its mount is still queued):
+        # it is settled once it has drawn itself once and no read of it is pending.
+        if hasattr(screen, "pending") and (getattr(screen, "_language", "") is None or screen.pending is not None):
+            return False
+        return True
+
     for _ in range(tries):
         await pilot.pause()
-        busy = [w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
-        if not busy:
+        if quiet():
             await pilot.pause()
-            if not [w for w in pilot.app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]:
+            if quiet():
                 return
         await pilot.pause(0.01)
     raise AssertionError("the app did not settle")

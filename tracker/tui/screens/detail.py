@@ -105,7 +105,7 @@ class DetailScreen(TrackerScreen):
 
     @on(Read)
     def _read(self, message: Read) -> None:
-        if not self.current(message.request):
+        if not self.arrived(message.request):
             return
         app = self.tracker
         if message.read is None:
