@@ -169,10 +169,13 @@ def _changes(entry: Any) -> list[FieldChange]:
     ]
 
 
-def history_query(code: str | None = None, limit: int | None = None) -> Any:
+def history_query(code: str | None = None, limit: int | None = None, operation: int | None = None) -> Any:
     """Operations, newest first, each with its audit entries in order (one row per entry; an operation
-    without entries once, with NULL entry columns) and how many entries it has."""
+    without entries once, with NULL entry columns) and how many entries it has; ``operation`` keeps
+    that one operation."""
     operations = select(Operation.id).order_by(col(Operation.id).desc())
+    if operation is not None:
+        operations = operations.where(col(Operation.id) == operation)
     entry_matches = col(AuditEntry.operation_id) == col(Operation.id)
     if code is not None:
         touching = select(AuditEntry.operation_id).where(AuditEntry.project_code == code.strip())
@@ -206,13 +209,15 @@ def history_query(code: str | None = None, limit: int | None = None) -> Any:
     )
 
 
-def iter_history(session: Session, code: str | None = None, limit: int | None = None) -> Iterator[HistoryItem]:
+def iter_history(
+    session: Session, code: str | None = None, limit: int | None = None, operation: int | None = None
+) -> Iterator[HistoryItem]:
     """The audit log, newest operation first, streamed one changed row at a time (an import's
     thousands of entries never sit in memory); ``code`` keeps one project's rows; ``limit`` counts
-    operations."""
+    operations; ``operation`` keeps one operation."""
     from tracker.portfolio import stream
 
-    for r in stream(session, history_query(code, limit)):
+    for r in stream(session, history_query(code, limit, operation)):
         has_entry = r.table_name is not None
         yield HistoryItem(
             operation_id=r.operation_id,
@@ -231,10 +236,12 @@ def iter_history(session: Session, code: str | None = None, limit: int | None = 
         )
 
 
-def history(session: Session, code: str | None = None, limit: int | None = None) -> list[HistoryItem]:
+def history(
+    session: Session, code: str | None = None, limit: int | None = None, operation: int | None = None
+) -> list[HistoryItem]:
     """The audit log, newest operation first, as a list (small callers; the command streams
     :func:`iter_history`)."""
-    return list(iter_history(session, code, limit))
+    return list(iter_history(session, code, limit, operation))
 
 
 Cell = tuple[str, Any, str]

@@ -11,6 +11,7 @@ from tracker.cli import core, query, exporting, check, analysis, progress, tui  
 from tracker.cli import generate  # noqa: F401
 from tracker.cli import sheet  # noqa: F401
 from tracker.cli import import_progress  # noqa: F401
+from tracker.cli import history, undo  # noqa: F401
 from tracker.cli.app import app, hoist_global_options, main
 
 __all__ = ["app", "hoist_global_options", "main", "register_commands"]

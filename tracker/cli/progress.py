@@ -1,4 +1,5 @@
-"""tracker progress, annual-plan, history, undo, report, import-csv (issue 5).
+"""tracker progress, annual-plan, report, import-csv (issue 5); history, undo and redo live in
+:mod:`tracker.cli.history` and :mod:`tracker.cli.undo`.
 
 Thin: each command parses its options, calls one domain function (:mod:`tracker.progress`,
 :mod:`tracker.history`, :mod:`tracker.report`, :mod:`tracker.importing.csv_import`) and prints the
@@ -8,7 +9,6 @@ exits 1; a usage error exits 2.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -19,7 +19,6 @@ from tracker.cli.app import EXIT_FINDINGS, app, fail, state
 from tracker.cli.output import console, echo, print_json
 
 if TYPE_CHECKING:
-    from tracker.history import HistoryItem
     from tracker.importing.csv_import import CsvImportResult
     from tracker.models import ProgressRecord
     from tracker.report import ReportSource
@@ -230,161 +229,6 @@ def annual_plan(
         return
     shown = "removed" if result.planned is None else f"{fmt_wan(result.planned)} 万元"
     echo(f"{result.code} annual plan {year}: {shown} (operation {result.operation_id})")
-
-
-# --------------------------------------------------------------------------------------------
-# history and undo
-
-
-@app.command("history")
-def history_command(
-    ctx: typer.Context,
-    code: Annotated[str | None, typer.Argument(help="Only this project's changes.")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="How many operations, newest first (0: all).")] = 20,
-    fmt: TextOrJson = "text",
-) -> None:
-    """The audit log: who changed what and when, field by field (old → new), newest first."""
-    from tracker.db import reading
-    from tracker.history import iter_history
-
-    _check_format(fmt, ("text", "json"))
-    check_option(limit, "--limit", low=0)
-    with reading(state(ctx).engine()) as session:
-        items = iter_history(session, code, limit or None)
-        if fmt == "json":
-            from tracker.cli.output import stdout_text
-            from tracker.export import write_json_list
-
-            out = stdout_text()
-            write_json_list(out, (item.as_dict() for item in items))
-            out.write("\n")
-            return
-        _print_history(items)
-
-
-ROWS_SHOWN = 12
-"""Rows listed per operation in the text view (an import touches ~90); JSON has them all."""
-
-
-def _print_history(items: Iterable[HistoryItem]) -> None:
-    """Operations, newest first, each with its changed rows; who, what and the values are data and
-    are printed as ``Text`` on one line each (controls and line breaks shown as escapes)."""
-    from rich.text import Text
-
-    from tracker.safe_text import plain_text
-
-    out = console()
-    shown_for: dict[int, int] = {}  # the operation being printed: rows shown so far
-    for item in items:
-        if item.operation_id not in shown_for:
-            shown_for = {item.operation_id: 0}
-            flags = ""
-            if item.undone_by:
-                flags += f" [undone by {item.undone_by}]"
-            when = item.when.strftime("%Y-%m-%d %H:%M:%S")
-            out.print(
-                Text.assemble(
-                    (f"#{item.operation_id}", "bold"),
-                    " ",
-                    plain_text(f"{when} {item.who} {item.kind}: {item.summary}{flags}", single_line=True),
-                )
-            )
-            total = item.entries
-            if total > ROWS_SHOWN:
-                out.print(f"  ({total} rows; the first {ROWS_SHOWN} shown — --format json lists all)", highlight=False)
-        if item.table is None:
-            continue
-        shown_for[item.operation_id] += 1
-        if shown_for[item.operation_id] > ROWS_SHOWN:
-            continue
-        out.print(plain_text("  " + _entry_text(item), single_line=True))
-    if not shown_for:
-        echo("no changes recorded")
-
-
-def _entry_text(item: HistoryItem) -> str:
-    from tracker.history import TIMESTAMPS
-
-    what = (
-        f"{item.table} {item.code}"
-        if item.table == "project" and item.code
-        else (f"{item.table} #{item.row}" + (f" ({item.code})" if item.code else ""))
-    )
-    if item.action == "insert":
-        return f"+ {what}"
-    if item.action == "delete":
-        return f"- {what}"
-    changes = ", ".join(
-        f"{c.field}: {_short(c.old)} → {_short(c.new)}" for c in item.changes if c.field not in TIMESTAMPS
-    )
-    return f"~ {what}: {changes}"
-
-
-def _rows(n: int) -> str:
-    return f"{n} row" if n == 1 else f"{n} rows"
-
-
-def _short(value: Any, width: int = 30) -> str:
-    from decimal import Decimal
-
-    from tracker.money import fmt_wan
-
-    if value is None:
-        return "∅"
-    text = fmt_wan(value) if isinstance(value, Decimal) else str(value)
-    text = text.replace("\n", " / ")
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-@app.command("undo")
-def undo_command(
-    ctx: typer.Context,
-    operation: Annotated[
-        int | None, typer.Option("--operation", help="Undo this operation id (default: the latest that stands).")
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check and show what would be undone; change nothing.")
-    ] = False,
-    fmt: TextOrJson = "text",
-) -> None:
-    """Reverse the latest operation as a whole (an import, a month's progress, an edit); audited.
-
-    Run again to undo the one before; an undo itself is not undone (no redo).
-    """
-    from tracker.history import UndoError, undo
-
-    _check_format(fmt, ("text", "json"))
-    check_option(operation, "--operation")
-    st = state(ctx)
-    try:
-        result = undo(st.engine(), operation, actor=st.actor(), dry_run=dry_run)
-    except UndoError as exc:
-        fail(str(exc), EXIT_FINDINGS)
-    if fmt == "json":
-        print_json(
-            {
-                "undone": result.undone_id,
-                "kind": result.kind,
-                "summary": result.summary,
-                "rows": result.rows,
-                "codes": result.codes,
-                "operation_id": result.operation_id,
-                "dry_run": dry_run,
-            }
-        )
-        return
-    projects = (
-        f"; projects {', '.join(result.codes[:10])}" + ("…" if len(result.codes) > 10 else "") if result.codes else ""
-    )
-    if dry_run:
-        echo(
-            f"would undo operation {result.undone_id} ({result.kind}: {result.summary}): {_rows(result.rows)}{projects}"
-        )
-    else:
-        echo(
-            f"undid operation {result.undone_id} ({result.kind}: {result.summary}): {_rows(result.rows)}{projects}; "
-            f"recorded as operation {result.operation_id}"
-        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -622,6 +466,18 @@ def import_csv_command(
     for code, diff in result.updated.items():
         echo(f"  ~ {code}: " + ", ".join(f"{k}: {_short(o)} → {_short(n)}" for k, (o, n) in diff.items()))
     _print_pruned(result)
+
+
+def _short(value: Any, width: int = 30) -> str:
+    from decimal import Decimal
+
+    from tracker.money import fmt_wan
+
+    if value is None:
+        return "∅"
+    text = fmt_wan(value) if isinstance(value, Decimal) else str(value)
+    text = text.replace("\n", " / ")
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _print_pruned(result: CsvImportResult) -> None:
