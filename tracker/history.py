@@ -464,12 +464,15 @@ def _records(session: Session, project_id: int) -> list[ProgressRecord]:
     return list(session.exec(query))
 
 
-def _later_record_writer(log: _Log, project_id: int, since: int, root: Operation) -> Operation | None:
-    """The latest operation in effect after ``since`` that wrote a progress record of the project."""
+def _later_record_writer(log: _Log, project_id: int, since: int, until: int, root: Operation) -> Operation | None:
+    """The latest operation in effect between ``since`` and ``until`` (the undo or redo being written)
+    that wrote a progress record of the project."""
     query = (
         select(AuditEntry, Operation)
         .join(Operation, col(Operation.id) == col(AuditEntry.operation_id))
-        .where(col(Operation.id) > since, AuditEntry.table_name == "progressrecord")
+        .where(
+            col(Operation.id) > since, col(Operation.id) < until, AuditEntry.table_name == "progressrecord"
+        )
         .order_by(col(Operation.id).desc())
     )
     for entry, later in log.session.exec(query):
@@ -521,7 +524,9 @@ def _check_carried_status(log: _Log, root: Operation, chain: list[Operation], en
             )
 
 
-def _check_running_totals(log: _Log, verb: str, root: Operation, chain: list[Operation], project_ids: set[int]) -> None:
+def _check_running_totals(
+    log: _Log, verb: str, root: Operation, chain: list[Operation], project_ids: set[int], until: int
+) -> None:
     """After the reversal, no project's invested-to-date may go below zero or above the ceiling in any month."""
     from tracker.bounds import MAX_AMOUNT_WAN
     from tracker.money import fmt_wan
@@ -531,7 +536,7 @@ def _check_running_totals(log: _Log, verb: str, root: Operation, chain: list[Ope
         for record in _records(log.session, project_id):
             running += record.invested
             if running < 0 or running > MAX_AMOUNT_WAN:
-                later = _later_record_writer(log, project_id, chain[-1].id or 0, root)
+                later = _later_record_writer(log, project_id, chain[-1].id or 0, until, root)
                 blame = (
                     f"; operation {later.id} ({later.kind}: {later.summary}) relies on it — {_advice(log, later)}"
                     if later is not None
@@ -685,7 +690,7 @@ def _apply(
         raise UndoError(f"cannot {verb} operation {root.id}: the database refused ({exc.orig})") from exc
     except ConcurrentEditError as exc:
         raise UndoError(f"{where}: {exc}") from exc
-    _check_running_totals(log, verb, root, chain, record_projects)  # type: ignore[arg-type]
+    _check_running_totals(log, verb, root, chain, record_projects, op.id or 0)  # type: ignore[arg-type]
     op.undoes_id = step.id
     step.undone_by_id = op.id
     session.flush()

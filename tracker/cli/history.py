@@ -187,7 +187,7 @@ def change_lines(change: FieldChange) -> Iterator[str]:
         after = [] if change.new in (None, "") else new.split("\n")
         for line in difflib.unified_diff(before, after, "before", "after", lineterm="", n=1):
             yield f"        {line}"
-    elif len(old) + len(new) > 2 * SHORT:
+    elif max(len(old), len(new)) > SHORT:
         yield f"      {change.field}:"
         yield f"        - {old}"
         yield f"        + {new}"
