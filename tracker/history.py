@@ -396,6 +396,12 @@ def redoable(session: Session) -> Operation | None:
     return session.exec(query).first()
 
 
+def redo_target(session: Session) -> Operation | None:
+    """The original operation ``tracker redo`` would put back (for a confirmation question)."""
+    step = redoable(session)
+    return None if step is None else _Log(session).chain(step)[0]
+
+
 def _label(entry: AuditEntry) -> str:
     return (
         f"project {entry.project_code}"

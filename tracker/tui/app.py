@@ -6,7 +6,7 @@ views are Textual *modes* (each keeps its own screen stack, so a detail opened f
 stays in the warnings view): portfolio ``1``, rollups ``2``, warnings ``3``, timeline ``4``.
 
 Every change goes through the domain functions the CLI uses (``tracker.editing.edit_project``,
-``tracker.progress.record_progress``, ``tracker.history.undo_last``, ``tracker.views``,
+``tracker.progress.record_progress``, ``tracker.history.undo_last`` and ``redo_last``, ``tracker.views``,
 ``tracker.config.update``): one transaction, audited, undoable, version-checked. Every binding has an
 ``id``; ``[keys]`` in tracker.toml maps ids to other keys (``App.set_keymap``).
 """
@@ -20,6 +20,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy.engine import Engine
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -84,6 +85,7 @@ class TrackerApp(App[None], inherit_bindings=False):
         Binding("3", "show_view('warnings')", "Warnings", id="view_warnings"),
         Binding("4", "show_view('timeline')", "Timeline", id="view_timeline"),
         Binding("u", "undo", "Undo", id="undo"),
+        Binding("U", "redo", "Redo", id="redo", show=False),
         Binding("l", "toggle_language", "zh/en", id="language"),
     ]
 
@@ -270,6 +272,55 @@ class TrackerApp(App[None], inherit_bindings=False):
         self.say(self.t("undo.done", summary=result.summary))
         self.data_changed()
 
+    def action_redo(self) -> None:
+        """``U``: ask before putting back the most recently undone operation (read in a worker)."""
+        self._find_redo()
+
+    @work(thread=True, exclusive=True, group="redo", exit_on_error=False)
+    def _find_redo(self) -> None:
+        from tracker.history import redo_target
+
+        with reading(self.engine) as session:
+            target = redo_target(session)
+            summary = None if target is None else target.summary
+        self.call_from_thread(self._redo_found, summary)
+
+    def _redo_found(self, summary: str | None) -> None:
+        from tracker.tui.screens.confirm import ConfirmScreen
+
+        if summary is None:
+            self.say(self.t("redo.nothing"), "warning")
+            return
+        self.push_screen(
+            ConfirmScreen(self.t("redo.title"), self.t("redo.confirm", summary=summary)), self._redo_confirmed
+        )
+
+    def _redo_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed:
+            self._run_redo()
+
+    @work(thread=True, exclusive=True, group="redo", exit_on_error=False)
+    def _run_redo(self) -> None:
+        from tracker.history import UndoError, redo_last
+
+        try:
+            result = redo_last(self.engine, self.actor)
+        except UndoError as exc:
+            self.call_from_thread(self.say, self.t("redo.failed", error=exc), "error")
+            return
+        self.call_from_thread(self._redone, result.summary)
+
+    def _redone(self, summary: str) -> None:
+        self.say(self.t("redo.done", summary=summary))
+        self.data_changed()
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        """A redo worker that failed unexpectedly (the database unreadable): say so, never crash."""
+        from textual.worker import WorkerState
+
+        if event.worker.group == "redo" and event.state == WorkerState.ERROR:
+            self.say(self.t("app.read_failed", error=event.worker.error), "error")
+
     def action_choose_view(self) -> None:
         from tracker.tui.screens.view_picker import ViewPickerScreen
 
@@ -316,6 +367,7 @@ class TrackerApp(App[None], inherit_bindings=False):
         yield SystemCommand(t("key.save_view"), t("cmd.save_view"), self.action_save_view)
         yield SystemCommand(t("filter.label"), t("cmd.clear_filter"), self.action_clear_filter)
         yield SystemCommand(t("key.undo"), t("cmd.undo"), self.action_undo)
+        yield SystemCommand(t("key.redo"), t("cmd.redo"), self.action_redo)
         yield SystemCommand(t("key.language"), t("cmd.language"), self.action_toggle_language)
         yield SystemCommand(t("key.help"), t("cmd.help"), self.action_help)
         yield from super().get_system_commands(screen)

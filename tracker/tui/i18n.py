@@ -57,6 +57,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "key.palette": ("命令", "Commands"),
     "key.language": ("中/英", "zh/en"),
     "key.undo": ("撤销", "Undo"),
+    "key.redo": ("重做", "Redo"),
     "key.view_portfolio": ("项目", "Projects"),
     "key.view_rollups": ("汇总", "Rollups"),
     "key.view_warnings": ("预警", "Warnings"),
@@ -195,6 +196,12 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "undo.nothing": ("没有可以撤销的操作", "There is nothing to undo"),
     "undo.done": ("已撤销：{summary}", "Undone: {summary}"),
     "undo.failed": ("无法撤销：{error}", "Cannot undo: {error}"),
+    # redo
+    "redo.title": ("重做最近撤销的操作？", "Redo the last undone operation?"),
+    "redo.confirm": ("重做：{summary}", "Redo: {summary}"),
+    "redo.nothing": ("没有可以重做的操作", "There is nothing to redo"),
+    "redo.done": ("已重做：{summary}", "Redone: {summary}"),
+    "redo.failed": ("无法重做：{error}", "Cannot redo: {error}"),
     "confirm.yes": ("确定", "Yes"),
     "confirm.no": ("取消", "No"),
     # rollups
@@ -241,6 +248,7 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "cmd.warnings": ("打开预警列表", "Show the warnings"),
     "cmd.timeline": ("打开时间轴", "Show the timeline"),
     "cmd.undo": ("撤销上一次操作", "Undo the last operation"),
+    "cmd.redo": ("重做最近撤销的操作", "Redo the last undone operation"),
     "cmd.language": ("切换界面语言（中文/English）", "Switch the interface language (中文/English)"),
     "cmd.help": ("显示所有按键", "Show every key"),
     "cmd.choose_view": ("选择已保存的视图", "Choose a saved view"),
