@@ -281,7 +281,8 @@ def test_history_full_shows_a_diff_of_multi_line_content(engine: Engine, cli: Cl
     ]
     compact = cli("history", "2-10", "--limit", "1").stdout
     cut = "1、建设内容 / 本项目建设内容主要包括: / ⑴项目建设…"
-    assert f"content: {cut} → {cut}, version: 1 → 2" in compact  # the one-line form still cuts: hence --operation
+    hint = f"(differs further on: history --operation {edit.operation_id})"
+    assert f"content: {cut} → {cut} {hint}, version: 1 → 2" in compact  # the one-line form still cuts, and says so
 
 
 def test_history_full_shows_long_single_line_values_whole(engine: Engine, cli: CliRun) -> None:

@@ -133,8 +133,15 @@ def entry_text(item: HistoryItem) -> str:
         return f"+ {_what(item)}"
     if item.action == "delete":
         return f"- {_what(item)}"
-    changes = ", ".join(f"{c.field}: {short(c.old)} → {short(c.new)}" for c in _shown_changes(item))
+    changes = ", ".join(_short_change(c, item.operation_id) for c in _shown_changes(item))
     return f"~ {_what(item)}: {changes}"
+
+
+def _short_change(change: FieldChange, operation_id: int) -> str:
+    """``field: old → new`` cut short; when the cut hides the difference, where to see it."""
+    old, new = short(change.old), short(change.new)
+    hint = f" (differs further on: history --operation {operation_id})" if old == new and change.old != change.new else ""
+    return f"{change.field}: {old} → {new}{hint}"
 
 
 def value_text(value: Any) -> str:
