@@ -309,3 +309,24 @@ def test_history_entries_of_an_undo_and_redo(engine: Engine) -> None:
     ]
     changes = {c.field: (c.old, c.new) for c in items[0].changes}
     assert changes["total_investment"] == (ORIGINAL_TOTAL, D("5500")) and changes["version"] == (3, 4)
+
+
+def test_undo_and_redo_of_months_on_postgres(pg_url: str) -> None:
+    """The same on PostgreSQL: May undone, June recorded, May redone beside it, the redo undone."""
+    from tracker.db import make_engine
+
+    engine = make_engine(pg_url)
+    try:
+        may = record_progress(engine, "2-9", "2023-05", status="在建", invested="100")
+        plan = set_annual_plan(engine, "2-9", 2023, "600")
+        undo(engine, may.operation_id)  # independent of the later figure
+        record_progress(engine, "2-9", "2023-06", status="已竣工", invested="50")
+        redo(engine, may.operation_id)
+        assert months(engine) == {"2023-05": ("in_progress", D("100")), "2023-06": ("completed", D("50"))}
+        assert project(engine).status == "completed" and project(engine).version == 6
+        undo_last(engine)
+        assert months(engine) == {"2023-06": ("completed", D("50"))}
+        undo(engine, plan.operation_id)
+        assert project(engine).version == 8
+    finally:
+        engine.dispose()
