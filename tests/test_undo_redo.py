@@ -290,7 +290,13 @@ def test_history_full_shows_long_single_line_values_whole(engine: Engine, cli: C
     new = "湘潭市雨湖区老年养护院（二期）暨社区嵌入式养老服务综合体建设项目"
     edit = edit_project(engine, "2-9", {"name": new})
     full = cli("history", "--full", "--limit", "1").stdout.splitlines()
-    assert full[1:] == ["  ~ project 2-9", "      name:", f"        - {old}", f"        + {new}", "      version: 1 → 2"]
+    assert full[1:] == [
+        "  ~ project 2-9",
+        "      name:",
+        f"        - {old}",
+        f"        + {new}",
+        "      version: 1 → 2",
+    ]
     assert full == cli("history", "--operation", str(edit.operation_id)).stdout.splitlines()
     assert cli("history", "--operation", "999").stdout.strip() == "there is no operation 999"
 

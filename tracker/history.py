@@ -343,9 +343,21 @@ class _Log:
         """The cells ``entry`` changed (version and clock columns are bookkeeping, not cells)."""
         table, key = entry.table_name, self.row_key(entry)
         if table == "progressrecord" and isinstance(key, tuple) and key[0] != "#":
-            return [_Touch((table, key, WHOLE), False, f"the {key[1]} progress record of project {self.code(key[0], entry.project_code)}")]
+            return [
+                _Touch(
+                    (table, key, WHOLE),
+                    False,
+                    f"the {key[1]} progress record of project {self.code(key[0], entry.project_code)}",
+                )
+            ]
         if table == "annualplan" and isinstance(key, tuple) and key[0] != "#":
-            return [_Touch((table, key, WHOLE), False, f"the {key[1]} annual plan of project {self.code(key[0], entry.project_code)}")]
+            return [
+                _Touch(
+                    (table, key, WHOLE),
+                    False,
+                    f"the {key[1]} annual plan of project {self.code(key[0], entry.project_code)}",
+                )
+            ]
         if table in KEYED or entry.action != "update":
             return [_Touch((table, key, WHOLE), False, _label(entry))]
         old = json.loads(entry.old_values or "{}")
@@ -442,7 +454,9 @@ def _advice(log: _Log, later: Operation) -> str:
     return f"redo operation {chain[0].id} first"
 
 
-def _check_independent(log: _Log, verb: str, root: Operation, chain: list[Operation], entries: list[AuditEntry]) -> None:
+def _check_independent(
+    log: _Log, verb: str, root: Operation, chain: list[Operation], entries: list[AuditEntry]
+) -> None:
     """Refuse when another operation changed one of the cells since the chain's last step and that
     change is still (or no longer) in effect — net of its own undos and redos."""
     mine = [t for entry in entries for t in log.touches(entry)]
@@ -476,9 +490,7 @@ def _later_record_writer(log: _Log, project_id: int, since: int, until: int, roo
     query = (
         select(AuditEntry, Operation)
         .join(Operation, col(Operation.id) == col(AuditEntry.operation_id))
-        .where(
-            col(Operation.id) > since, col(Operation.id) < until, AuditEntry.table_name == "progressrecord"
-        )
+        .where(col(Operation.id) > since, col(Operation.id) < until, AuditEntry.table_name == "progressrecord")
         .order_by(col(Operation.id).desc())
     )
     for entry, later in log.session.exec(query):
@@ -582,9 +594,7 @@ class _Pending:
     fallback_status: str | None
 
 
-def _reverse(
-    log: _Log, op: Operation, where_prefix: str, entry: AuditEntry, pending: dict[int, _Pending]
-) -> None:
+def _reverse(log: _Log, op: Operation, where_prefix: str, entry: AuditEntry, pending: dict[int, _Pending]) -> None:
     """Reverse one entry inside the transaction, logging the reversal under ``op``."""
     session = log.session
     model = MODELS.get(entry.table_name)
@@ -724,9 +734,7 @@ def undo(engine: Engine, operation_id: int | None = None, *, actor: str = "", dr
             chain = log.chain(target)
             root, step = chain[0], chain[-1]
             if not in_effect(chain):
-                raise UndoError(
-                    f"operation {target.id} ({target.summary}) was already undone by operation {step.id}"
-                )
+                raise UndoError(f"operation {target.id} ({target.summary}) was already undone by operation {step.id}")
             if root.kind == "generate":  # not audited row by row (tracker.generate): nothing to replay
                 raise UndoError(
                     f"operation {root.id} ({root.summary}) cannot be undone: generated data is not audited "

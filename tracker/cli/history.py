@@ -140,7 +140,9 @@ def entry_text(item: HistoryItem) -> str:
 def _short_change(change: FieldChange, operation_id: int) -> str:
     """``field: old → new`` cut short; when the cut hides the difference, where to see it."""
     old, new = short(change.old), short(change.new)
-    hint = f" (differs further on: history --operation {operation_id})" if old == new and change.old != change.new else ""
+    hint = (
+        f" (differs further on: history --operation {operation_id})" if old == new and change.old != change.new else ""
+    )
     return f"{change.field}: {old} → {new}{hint}"
 
 

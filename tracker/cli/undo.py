@@ -71,7 +71,9 @@ def undo_command(
             }
         )
         return
-    what = f"operation {result.undone_id} ({result.kind}: {result.summary}): {_rows(result.rows)}{_projects(result.codes)}"
+    what = (
+        f"operation {result.undone_id} ({result.kind}: {result.summary}): {_rows(result.rows)}{_projects(result.codes)}"
+    )
     if dry_run:
         echo(f"would undo {what}")
     else:
@@ -116,7 +118,9 @@ def redo_command(
             }
         )
         return
-    what = f"operation {result.redone_id} ({result.kind}: {result.summary}): {_rows(result.rows)}{_projects(result.codes)}"
+    what = (
+        f"operation {result.redone_id} ({result.kind}: {result.summary}): {_rows(result.rows)}{_projects(result.codes)}"
+    )
     if dry_run:
         echo(f"would redo {what}")
     else:
