@@ -95,6 +95,14 @@ class State:
         except DatabaseError as exc:
             fail(str(exc))
 
+    @property
+    def file_mode(self) -> int:
+        """``database.file_mode`` from tracker.toml as a number (validated when the file was read): the
+        mode of a database file that ``init``, ``import-plan`` or a first run creates."""
+        from tracker.config import parse_file_mode
+
+        return parse_file_mode(self.config.get("database.file_mode"))
+
     def actor(self) -> str:
         from tracker.audit import current_actor
 
@@ -143,7 +151,7 @@ def root(
     """With no command: open the TUI on the configured database (creating it on first run)."""
     ctx.obj = State(db, str(config) if config else None, as_of)
     if ctx.invoked_subcommand is None:
-        from tracker.cli.core import default_command
+        from tracker.cli.tui import default_command
 
         default_command(ctx)
 
