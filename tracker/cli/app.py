@@ -41,7 +41,7 @@ app = typer.Typer(
     name="tracker",
     help="Track the key projects of a civil-affairs five-year plan: import, check, filter, roll up, report.",
     no_args_is_help=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion, as a Typer user expects
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -140,6 +140,30 @@ AsOfOption = Annotated[
 ]
 
 
+def version() -> str:
+    """The installed distribution's version (``pyproject.toml`` ``version``), read from its metadata."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed_version
+
+    try:
+        return installed_version("tracker")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def _print_version(value: bool) -> None:
+    """``--version``: eager, so it answers before the root callback reads tracker.toml or opens a database."""
+    if value:
+        typer.echo(f"tracker {version()}")
+        raise typer.Exit(EXIT_OK)
+
+
+VersionOption = Annotated[
+    bool,
+    typer.Option("--version", callback=_print_version, is_eager=True, help="Show the version and exit."),
+]
+
+
 @app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
@@ -147,6 +171,7 @@ def root(
     config: ConfigOption = None,
     as_of: AsOfOption = None,
     debug: DebugOption = False,  # read by main() before parsing; declared here for --help
+    show_version: VersionOption = False,  # handled by its eager callback
 ) -> None:
     """With no command: open the TUI on the configured database (creating it on first run)."""
     ctx.obj = State(db, str(config) if config else None, as_of)
