@@ -88,3 +88,26 @@ def test_help_lists_the_commands_in_the_order_they_always_had(workdir: Path) -> 
     listed = re.findall(r"^  ([a-z][a-z-]*)  ", result.stdout.split("Commands:", 1)[1], flags=re.MULTILINE)
     assert [name for name in listed if name in COMMANDS] == COMMANDS  # a new command (redo) may come in between
     assert listed[-len(GROUPS) :] == list(GROUPS)
+
+
+def test_every_import_of_a_cli_module_resolves() -> None:
+    """Commands import inside their bodies (lazily), so a moved helper breaks only when the command runs:
+    check every ``from tracker.cli.X import name`` in tracker/ and bench/ without running anything."""
+    import ast
+    import importlib
+
+    broken = []
+    root = CLI_DIR.parent.parent
+    for path in [*(root / "tracker").rglob("*.py"), *(root / "bench").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("tracker.cli"):
+                assert node.module is not None
+                try:
+                    module = importlib.import_module(node.module)
+                except ImportError:
+                    broken.append(f"{path.relative_to(root)}:{node.lineno}: {node.module}")
+                    continue
+                for alias in node.names:
+                    if not hasattr(module, alias.name):
+                        broken.append(f"{path.relative_to(root)}:{node.lineno}: {node.module}.{alias.name}")
+    assert broken == []
