@@ -417,13 +417,13 @@ def _against_published(scope: str, row: Any, common: dict[str, Any]) -> Iterator
         yield from _compare(f"{scope}-{suffix}", published, computed, what=what, unit=unit, **common)
 
 
-@checker("plan-total", "plan-planned", "plan-count", "published-missing")
-def plan_totals(conn: Connection, ctx: Context) -> Iterator[Finding]:
-    """Grand totals, outer-joined so that a plan without projects sums to 0 rather than vanishing."""
+def _plan_sums_query() -> Any:
+    """Each plan's published grand totals beside the sums of its projects, outer-joined so that a plan
+    without projects sums to 0 rather than vanishing."""
     sums = _sums_by(P.c.plan_id, "plan_sums")
-    query = (
+    return (
         select(
-            PL.c.name, PL.c.published_count, PL.c.published_total, PL.c.published_planned,
+            PL.c.id.label("plan_id"), PL.c.name, PL.c.published_count, PL.c.published_total, PL.c.published_planned,
             func.coalesce(PL.c.published_line, PL.c.source_first_line).label("line"),
             _or_zero(sums.c.n).label("n"), _or_zero(sums.c.total).label("total"),
             _or_zero(sums.c.planned).label("planned"),
@@ -431,7 +431,92 @@ def plan_totals(conn: Connection, ctx: Context) -> Iterator[Finding]:
         .select_from(PL.outerjoin(sums, sums.c.key == PL.c.id))
         .order_by(PL.c.id)
     )
-    for row in conn.execute(query):
+
+
+def _category_sums_query() -> Any:
+    """Each category's published count and sums beside the sums of its projects (one GROUP BY)."""
+    sums = _sums_by(P.c.category_id, "category_sums")
+    return (
+        select(
+            C.c.ordinal, C.c.name, C.c.published_count, C.c.published_total, C.c.published_planned, C.c.source_line,
+            PL.c.name.label("plan"), PL.c.id.label("plan_id"), _or_zero(sums.c.n).label("n"),
+            _or_zero(sums.c.total).label("total"), _or_zero(sums.c.planned).label("planned"),
+        )
+        .select_from(C.join(PL, PL.c.id == C.c.plan_id).outerjoin(sums, sums.c.key == C.c.id))
+        .order_by(C.c.plan_id, C.c.ordinal)
+    )
+
+
+@dataclass(frozen=True)
+class PublishedTotal:
+    """One figure the budget check holds to the rows: a plan's 总计 or a category's subtotal (its total
+    investment, planned investment or project count), published beside recomputed. ``published`` is None
+    when the plan printed no such figure."""
+
+    rule: str
+    scope: str
+    plan: str
+    plan_id: int
+    ordinal: int | None
+    name: str
+    field: str
+    """``total``, ``planned`` or ``count``."""
+    published: Decimal | int | None
+    computed: Decimal | int
+    line: int | None
+
+    @property
+    def difference(self) -> Decimal | int | None:
+        return None if self.published is None else self.computed - self.published
+
+    @property
+    def subject(self) -> str:
+        return self.plan if self.scope == PLAN else f"{self.plan}:{self.ordinal}"
+
+    @property
+    def finding_id(self) -> str:
+        """The id ``tracker check`` gives this figure's finding when it differs."""
+        return finding_id(self.rule, self.subject)
+
+    def figures(self) -> dict[str, Any]:
+        """As :meth:`Finding.figures`: what an acceptance of this figure's finding must match."""
+        unit = "projects" if self.field == "count" else "万元"
+        return {
+            "published": _canonical(self.published),
+            "computed": _canonical(self.computed),
+            "difference": _canonical(self.difference),
+            "unit": unit,
+        }
+
+
+def published_totals(conn: Connection) -> Iterator[PublishedTotal]:
+    """Every published total the budget check compares, agreeing or not, in the plan's order (each plan's
+    总计 first, then its categories): what the TUI's budget-check view lists. The same two GROUP BY queries
+    as :func:`plan_totals` and :func:`category_totals`, so the view and ``tracker check`` cannot disagree."""
+    categories: dict[int, list[Any]] = {}
+    for row in conn.execute(_category_sums_query()):
+        categories.setdefault(row.plan_id, []).append(row)
+    for plan in conn.execute(_plan_sums_query()):
+        yield from _totals_of(PLAN, plan, plan.name, plan.plan_id, None, plan.name, plan.line)
+        for row in categories.get(plan.plan_id, []):
+            yield from _totals_of(CATEGORY, row, row.plan, row.plan_id, row.ordinal, row.name, row.source_line)
+
+
+def _totals_of(
+    scope: str, row: Any, plan: str, plan_id: int, ordinal: int | None, name: str, line: int | None
+) -> Iterator[PublishedTotal]:
+    for field_, published, computed in (
+        ("total", row.published_total, row.total),
+        ("planned", row.published_planned, row.planned),
+        ("count", row.published_count, int(row.n)),
+    ):
+        yield PublishedTotal(f"{scope}-{field_}", scope, plan, plan_id, ordinal, name, field_, published, computed, line)
+
+
+@checker("plan-total", "plan-planned", "plan-count", "published-missing")
+def plan_totals(conn: Connection, ctx: Context) -> Iterator[Finding]:
+    """Grand totals, outer-joined so that a plan without projects sums to 0 rather than vanishing."""
+    for row in conn.execute(_plan_sums_query()):
         where = f"plan {row.name} (总计, line {row.line})"
         common: dict[str, Any] = {"scope": PLAN, "where": where, "plan": row.name, "line": row.line}
         yield from _against_published("plan", row, common)
@@ -443,17 +528,7 @@ def plan_totals(conn: Connection, ctx: Context) -> Iterator[Finding]:
 @checker("category-total", "category-planned", "category-count", "published-missing")
 def category_totals(conn: Connection, ctx: Context) -> Iterator[Finding]:
     """Each category's count and sums in one GROUP BY, held against the category row as published."""
-    sums = _sums_by(P.c.category_id, "category_sums")
-    query = (
-        select(
-            C.c.ordinal, C.c.name, C.c.published_count, C.c.published_total, C.c.published_planned, C.c.source_line,
-            PL.c.name.label("plan"), _or_zero(sums.c.n).label("n"), _or_zero(sums.c.total).label("total"),
-            _or_zero(sums.c.planned).label("planned"),
-        )
-        .select_from(C.join(PL, PL.c.id == C.c.plan_id).outerjoin(sums, sums.c.key == C.c.id))
-        .order_by(C.c.plan_id, C.c.ordinal)
-    )
-    for row in conn.execute(query):
+    for row in conn.execute(_category_sums_query()):
         where = f"category {row.ordinal} {row.name} (line {row.source_line})"
         common: dict[str, Any] = {
             "scope": CATEGORY, "where": where, "plan": row.plan, "line": row.source_line,

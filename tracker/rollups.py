@@ -66,6 +66,9 @@ class RollupRow:
     social_capital: Decimal
     invested: Decimal
     invested_pct: Decimal | None
+    ordinals: tuple[int | None, ...] = ()
+    """For each path element, its own number where the dimension has one (a category's ordinal in the
+    plan, ``2`` for 二、老年人福利类项目), else None: a view shows the plan's numbering, not a position."""
 
     @property
     def label(self) -> str:
@@ -214,6 +217,10 @@ def rollup(
     rows: list[RollupRow] = []
     for keyed_path, sums in sorted(groups.items(), key=lambda item: (len(item[0]) == 0, item[0])):
         path = tuple(label for _, label in keyed_path)
+        ordinals = tuple(
+            key[0] if dim == "category" and isinstance(key, tuple) else None
+            for dim, (key, _) in zip(chosen, keyed_path)
+        )
         total = fen_to_wan(sums.total)
         invested = fen_to_wan(sums.invested)
         rows.append(
@@ -227,6 +234,7 @@ def rollup(
                 social_capital=fen_to_wan(sums.social),
                 invested=invested,
                 invested_pct=percent_of(invested, total),
+                ordinals=ordinals,
             )
         )
     return rows

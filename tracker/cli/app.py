@@ -41,7 +41,7 @@ app = typer.Typer(
     name="tracker",
     help="Track the key projects of a civil-affairs five-year plan: import, check, filter, roll up, report.",
     no_args_is_help=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion, as a Typer user expects
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -95,6 +95,14 @@ class State:
         except DatabaseError as exc:
             fail(str(exc))
 
+    @property
+    def file_mode(self) -> int:
+        """``database.file_mode`` from tracker.toml as a number (validated when the file was read): the
+        mode of a database file that ``init``, ``import-plan`` or a first run creates."""
+        from tracker.config import parse_file_mode
+
+        return parse_file_mode(self.config.get("database.file_mode"))
+
     def actor(self) -> str:
         from tracker.audit import current_actor
 
@@ -132,6 +140,30 @@ AsOfOption = Annotated[
 ]
 
 
+def version() -> str:
+    """The installed distribution's version (``pyproject.toml`` ``version``), read from its metadata."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed_version
+
+    try:
+        return installed_version("tracker")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def _print_version(value: bool) -> None:
+    """``--version``: eager, so it answers before the root callback reads tracker.toml or opens a database."""
+    if value:
+        typer.echo(f"tracker {version()}")
+        raise typer.Exit(EXIT_OK)
+
+
+VersionOption = Annotated[
+    bool,
+    typer.Option("--version", callback=_print_version, is_eager=True, help="Show the version and exit."),
+]
+
+
 @app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
@@ -139,11 +171,12 @@ def root(
     config: ConfigOption = None,
     as_of: AsOfOption = None,
     debug: DebugOption = False,  # read by main() before parsing; declared here for --help
+    show_version: VersionOption = False,  # handled by its eager callback
 ) -> None:
     """With no command: open the TUI on the configured database (creating it on first run)."""
     ctx.obj = State(db, str(config) if config else None, as_of)
     if ctx.invoked_subcommand is None:
-        from tracker.cli.core import default_command
+        from tracker.cli.tui import default_command
 
         default_command(ctx)
 

@@ -46,7 +46,6 @@ def generate(
     Refuses a database that already holds projects unless --append. Recorded in the history as one
     operation without row entries; `tracker undo` refuses to reverse it.
     """
-    from tracker.cli.core import _file_mode
     from tracker.db import DatabaseError, create_schema, make_engine, new_database_file
     from tracker.generate import Options, check_options
     from tracker.generate import generate as run
@@ -58,7 +57,7 @@ def generate(
     as_of = st.as_of
     check_options(options, as_of)  # exit 2 before any file is made
     try:
-        with new_database_file(st.url, _file_mode(ctx)):
+        with new_database_file(st.url, st.file_mode):
             engine = make_engine(st.url)
             try:
                 create_schema(engine)

@@ -147,6 +147,20 @@ def echo(message: str, *, err: bool = False, nl: bool = True) -> None:
     typer.echo(visible(message), err=err, nl=nl)
 
 
+def short_value(value: Any, width: int = 30) -> str:
+    """A changed value on one line of a change list (``history``, ``import-csv``): ``∅`` for none, money as
+    万元, line breaks as `` / ``, cut to ``width`` with ``…``."""
+    from decimal import Decimal
+
+    from tracker.money import fmt_wan
+
+    if value is None:
+        return "∅"
+    text = fmt_wan(value) if isinstance(value, Decimal) else str(value)
+    text = text.replace("\n", " / ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 FILE_FORMATS = ("xlsx", "csv", "json")
 """The formats a file name's extension names (``.xlsx``, ``.csv``, ``.json``, in any case)."""
 

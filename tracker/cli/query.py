@@ -1,8 +1,10 @@
-"""``tracker list [FILTER]``: the projects matching a filter, as a table on a terminal or CSV/JSON for scripts.
+"""What the commands that query projects share: FILTER words, columns, ``--format``/``--output``, the writers.
 
-Also the CLI's one way of turning FILTER words into a WHERE clause (:func:`compile_filter`), which
-``rollup`` and ``warnings`` use too: the words are joined with spaces and parsed by
-:mod:`tracker.filters`; a bad filter prints the caret message on stderr and exits 2.
+The CLI's one way of turning FILTER words into a WHERE clause (:func:`compile_filter`), which ``list``,
+``export``, ``rollup``, ``warnings``, ``sheet`` and ``view save`` use: the words are joined with spaces
+and parsed by :mod:`tracker.filters`; a bad filter prints the caret message on stderr and exits 2.
+Also the project records streamed as CSV/JSON/xlsx (:func:`write_records`, :func:`write_records_to`)
+and as a terminal table (:func:`print_table`), shared by ``list`` and ``export``.
 
 Commands taking a FILTER accept words starting with ``-`` (``-status:completed``) as filter words,
 so they have no one-letter options (``-f`` would swallow ``-finish<=2022``).
@@ -16,8 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tracker.cli.app import EXIT_ERROR, app, fail, state
-from tracker.cli.output import console, echo, stdout_is_terminal, stdout_text
+from tracker.cli.app import EXIT_ERROR, fail
+from tracker.cli.output import console, echo, stdout_is_terminal
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
@@ -116,64 +118,12 @@ OutputOption = Annotated[
 ]
 
 
-@app.command("list", context_settings=FILTER_COMMAND)
-def list_projects(
-    ctx: typer.Context,
-    words: FilterWords = None,
-    sort: Annotated[str | None, typer.Option("--sort", help="Sort keys, e.g. total,-finish (- for descending).")] = None,
-    columns: Annotated[str | None, typer.Option("--columns", help="Comma-separated record keys to show.")] = None,
-    fmt: TableFormatOption = None,
-    output: OutputOption = None,
-) -> None:
-    """List the projects matching FILTER (all of them without one), in published order unless --sort."""
-    from tracker.cli.output import collector_paused
-
-    with collector_paused() as resume:
-        _list(ctx, words, sort, columns, fmt, output, resume)
-
-
 def output_format(output: Path | None, fmt: str | None, allowed: tuple[str, ...], pipe_default: str) -> str:
     """:func:`~tracker.cli.output.format_for` for a command with a terminal table: the table on a terminal
     by default, ``pipe_default`` on a pipe, the file's extension with ``--output``."""
     from tracker.cli.output import format_for
 
     return format_for(output, fmt, allowed, "table" if stdout_is_terminal() else pipe_default)
-
-
-def _list(
-    ctx: Any, words: Any, sort: str | None, columns: str | None, fmt: str | None, output: Path | None, resume: Any
-) -> None:
-    from tracker.db import reading
-    from tracker.export import EXPORT_KEYS, row_record
-    from tracker.filters import FilterError, parse_sort
-    from tracker.portfolio import iter_rows
-
-    st = state(ctx)
-    fmt = output_format(output, fmt, ("table", "csv", "json", "xlsx"), "csv")
-    keys = parse_columns(columns, LIST_COLUMNS if fmt == "table" else EXPORT_KEYS)
-    order: list[Any] = []
-    if sort:
-        try:
-            order = parse_sort(sort)
-        except FilterError as exc:
-            filter_error(sort, exc, "sort")
-    where = compile_filter(st, words)
-    engine = st.engine()
-    resume()
-    with reading(engine) as session:
-        records = (row_record(r) for r in iter_rows(session, where, order))
-        if fmt == "table":
-            print_table(records, keys)
-        elif output is None:
-            write_records(stdout_text(), fmt, records, keys, whole=columns is None, bom=False)
-        else:
-            count = write_records_to(output, fmt, records, keys, whole=columns is None, bom=_file_bom(st))
-            echo(f"wrote {count} projects to {output}", err=True)
-
-
-def _file_bom(st: State) -> bool:
-    """A BOM in a CSV file, per ``export.bom`` (as ``export`` and ``report`` write files)."""
-    return bool(st.config.get("export.bom"))
 
 
 def write_records(out: Any, fmt: str, records: Iterable[dict[str, Any]], keys: tuple[str, ...], *, whole: bool,
@@ -196,7 +146,7 @@ def write_records_to(output: Path, fmt: str, records: Iterable[dict[str, Any]], 
     from tracker.cli.output import output_file
 
     if fmt == "xlsx":
-        from tracker.cli.exporting import write_records_xlsx
+        from tracker.cli.export import write_records_xlsx
 
         return write_records_xlsx(records, keys, output)
     with output_file(output) as out:

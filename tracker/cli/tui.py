@@ -8,7 +8,23 @@ from __future__ import annotations
 
 import typer
 
-from tracker.cli.app import app, state
+from tracker.cli.app import app, fail, state
+from tracker.cli.output import echo
+
+
+def default_command(ctx: typer.Context) -> None:
+    """``tracker`` alone: make sure the database exists (first run fills it), then open the TUI."""
+    from tracker.bootstrap import init_database
+    from tracker.db import DatabaseError
+
+    st = state(ctx)
+    try:
+        result = init_database(st.url, actor=st.actor(), file_mode=st.file_mode)
+    except DatabaseError as exc:
+        fail(str(exc))
+    if result.created and result.import_result:
+        echo(f"Created {st.url} from the bundled plan ({result.import_result.projects} projects).", err=True)
+    launch(ctx)
 
 
 def launch(ctx: typer.Context) -> None:

@@ -3,7 +3,8 @@
 The app owns what all views share — the database engine, the settings, the as-of date, the actor
 recorded in the audit log, the filter text, the interface language — and the app-wide keys. The
 views are Textual *modes* (each keeps its own screen stack, so a detail opened from the warnings
-stays in the warnings view): portfolio ``1``, rollups ``2``, warnings ``3``, timeline ``4``.
+stays in the warnings view): portfolio ``1``, rollups ``2``, warnings ``3``, timeline ``4``, budget
+check ``5``. A number key always lands on the top of its view (the list, not a detail left open there).
 
 Every change goes through the domain functions the CLI uses (``tracker.editing.edit_project``,
 ``tracker.progress.record_progress``, ``tracker.history.undo_last`` and ``redo_last``, ``tracker.views``,
@@ -54,13 +55,19 @@ def _warnings() -> Screen[Any]:
     return WarningsScreen()
 
 
+def _check() -> Screen[Any]:
+    from tracker.tui.screens.check import CheckScreen
+
+    return CheckScreen()
+
+
 def _timeline() -> Screen[Any]:
     from tracker.tui.screens.timeline import TimelineScreen
 
     return TimelineScreen()
 
 
-VIEWS: tuple[str, ...] = ("portfolio", "rollups", "warnings", "timeline")
+VIEWS: tuple[str, ...] = ("portfolio", "rollups", "warnings", "timeline", "check")
 
 
 class TrackerApp(App[None], inherit_bindings=False):
@@ -72,6 +79,7 @@ class TrackerApp(App[None], inherit_bindings=False):
         "rollups": _rollups,
         "warnings": _warnings,
         "timeline": _timeline,
+        "check": _check,
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -84,6 +92,7 @@ class TrackerApp(App[None], inherit_bindings=False):
         Binding("2", "show_view('rollups')", "Rollups", id="view_rollups"),
         Binding("3", "show_view('warnings')", "Warnings", id="view_warnings"),
         Binding("4", "show_view('timeline')", "Timeline", id="view_timeline"),
+        Binding("5", "show_view('check')", "Check", id="view_check"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("U", "redo", "Redo", id="redo", show=False),
         Binding("l", "toggle_language", "zh/en", id="language"),
@@ -198,8 +207,17 @@ class TrackerApp(App[None], inherit_bindings=False):
     # -- actions ---------------------------------------------------------------------------
 
     def action_show_view(self, view: str) -> None:
-        if view in VIEWS and self.current_mode != view:
+        """Go to the top of a view: its own list, not a detail left open in it (a number key always
+        lands on the same screen). A form or dialog left open there is kept: its typed input is not
+        thrown away by a key press."""
+        from textual.screen import ModalScreen
+
+        if view not in VIEWS:
+            return
+        if self.current_mode != view:
             self.switch_mode(view)
+        while len(self.screen_stack) > 1 and not isinstance(self.screen_stack[-1], ModalScreen):
+            self.pop_screen()
 
     def open_project(self, project: int | str) -> None:
         """Show a project's detail: by id (what the lists know), or by code (the first project with
@@ -363,6 +381,7 @@ class TrackerApp(App[None], inherit_bindings=False):
         yield SystemCommand(t("view.rollups"), t("cmd.rollups"), lambda: self.action_show_view("rollups"))
         yield SystemCommand(t("view.warnings"), t("cmd.warnings"), lambda: self.action_show_view("warnings"))
         yield SystemCommand(t("view.timeline"), t("cmd.timeline"), lambda: self.action_show_view("timeline"))
+        yield SystemCommand(t("view.check"), t("cmd.check"), lambda: self.action_show_view("check"))
         yield SystemCommand(t("key.choose_view"), t("cmd.choose_view"), self.action_choose_view)
         yield SystemCommand(t("key.save_view"), t("cmd.save_view"), self.action_save_view)
         yield SystemCommand(t("filter.label"), t("cmd.clear_filter"), self.action_clear_filter)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 def binding_sources() -> list[tuple[str, type]]:
     """(i18n key of where a binding applies, the class declaring it), in the order shown."""
     from tracker.tui.app import TrackerApp
+    from tracker.tui.screens.check import CheckScreen
     from tracker.tui.screens.confirm import ConfirmScreen
     from tracker.tui.screens.detail import DetailScreen
     from tracker.tui.screens.edit_project import EditProjectScreen
@@ -45,6 +46,7 @@ def binding_sources() -> list[tuple[str, type]]:
         ("view.rollups", RollupsScreen),
         ("view.warnings", WarningsScreen),
         ("view.timeline", TimelineScreen),
+        ("view.check", CheckScreen),
         ("help.confirm", ConfirmScreen),
     ]
 

@@ -116,12 +116,14 @@ class RollupsScreen(FilteredScreen):
         labels: list[str] = []
         amounts = []
         for index, row in enumerate(rows):
+            number = ""
             if row.level == 1:
-                labels.append(str(len(labels) + 1))
+                number = self.axis_label(row, len(labels) + 1)
+                labels.append(number)
                 amounts.append(row.planned)
             style = "bold" if row.is_subtotal else ""
             table.add_row(
-                render.clipped(self.group_label(row, len(labels)), style),
+                render.clipped(self.group_label(row, number), style),
                 render.count(row.count),
                 render.money(row.total),
                 render.money(row.planned),
@@ -131,21 +133,36 @@ class RollupsScreen(FilteredScreen):
                 key=str(index),
             )
         dims_text = " › ".join(self.t(f"dim.{d}") for d in dims)
-        self.query_one(RollupChart).show(labels, amounts, self.t("rollups.chart"))
+        self.query_one(RollupChart).show(
+            labels, amounts, self.t("rollups.chart"), xlabel=self.t(f"dim.{dims[0]}"), ylabel=self.t("rollups.unit")
+        )
         self.sub_title = " · ".join(
             (self.t(self.VIEW), self.t("rollups.by", dims=dims_text), self.t("app.as_of", date=app.as_of.isoformat()))
         )
 
-    def group_label(self, row: Any, number: int) -> str:
-        """The row's last path element, indented by level; level-1 rows numbered like the chart."""
+    def axis_label(self, row: Any, position: int) -> str:
+        """What names a top-level group on the chart's axis and before its row: the plan's own number
+        for a category (二、老年人福利类项目 is ``2`` whatever the filter), the year for a year, else its
+        position in the table."""
+        dim = self.dims[0]
+        ordinal = row.ordinals[0] if row.ordinals else None
+        if ordinal is not None:
+            return str(ordinal)
+        if dim == "year" and row.path and row.path[0].isdigit():
+            return row.path[0]
+        return str(position)
+
+    def group_label(self, row: Any, number: str) -> str:
+        """The row's last path element, indented by level; level-1 rows carry the chart's label."""
         if row.level == 0:
             return self.t("rollups.total")
         dim = self.dims[row.level - 1]
         value = row.path[-1]
         if dim == "status" and f"status.{value}" in STRINGS:
             value = status_label(self.tracker.language, value)
-        prefix = f"{number}. " if row.level == 1 else "  " * (row.level - 1)
-        return prefix + value
+        if row.level > 1:
+            return "  " * (row.level - 1) + value
+        return value if number == value else f"{number}. {value}"
 
     # -- choosing the groupings ---------------------------------------------------------------
 

@@ -2,8 +2,11 @@
 
 Money is exact everywhere else; a chart only needs bar lengths, so it is given whole 万元 as
 integers (rounded half-even from the exact ``Decimal``), never floats computed by this program. The
-table beside it carries the exact figures. Group names are numbered on the axis (1, 2, …) and the
-table repeats the numbers, because a terminal plot cannot fit Chinese names under its bars.
+table beside it carries the exact figures. Groups are named on the axis by a short label the table
+repeats before the group's name — a category's own ordinal in the plan (``2`` is 老年人福利类项目 whatever
+the filter), a year, else the position — because a terminal plot cannot fit Chinese names under its
+bars. Bars are narrower than their slot so they never touch, and each carries its value when the
+widget is wide enough for the figures not to run into each other.
 """
 
 from __future__ import annotations
@@ -36,14 +39,39 @@ def nice_ticks(top: int, count: int = 5) -> list[int]:
 class RollupChart(PlotextPlot):
     DEFAULT_CSS = tcss(__file__)
 
-    def show(self, labels: Sequence[str], amounts: Sequence[Decimal], title: str) -> None:
+    def show(
+        self, labels: Sequence[str], amounts: Sequence[Decimal], title: str, xlabel: str = "", ylabel: str = ""
+    ) -> None:
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
         plt.title(title)
+        plt.xlabel(xlabel)
+        plt.ylabel(ylabel)
         if labels:
             values = [whole_wan(a) for a in amounts]
-            plt.bar(list(labels), values)
+            plt.bar(list(labels), values, width=BAR_WIDTH)
             ticks = nice_ticks(max(values))
             plt.yticks(ticks, [f"{t:,}" for t in ticks])
+            for position, text in value_labels(values, self.size.width):
+                plt.text(text, position, values[position - 1], alignment="center")
         self.refresh()
+
+
+BAR_WIDTH = 0.6
+"""A bar's share of its slot: the gap between bars is 40 % of a slot."""
+
+AXIS_CELLS = 12
+"""Cells of the widget's width the y axis and its tick labels take."""
+
+
+def value_labels(values: Sequence[int], width: int) -> list[tuple[int, str]]:
+    """The (1-based bar position, text) of each bar's value label, or none at all when the widest
+    figure does not fit in a bar's slot with a cell to spare (labels that ran together would mislead)."""
+    if not values:
+        return []
+    texts = [f"{v:,}" for v in values]
+    slot = (max(width, 0) - AXIS_CELLS) / len(values)
+    if slot < max(len(t) for t in texts) + 1:
+        return []
+    return [(i + 1, t) for i, t in enumerate(texts)]
