@@ -31,6 +31,15 @@ if os.environ.get("HYPOTHESIS_PROFILE"):
     settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 
+@pytest.fixture(autouse=True)
+def private_preferences(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test has its own interface-preferences file (tracker.preferences): no test reads or writes
+    the real ~/.config/tracker/interface.toml, and no test sees another's choices."""
+    path = tmp_path_factory.mktemp("preferences") / "interface.toml"
+    monkeypatch.setenv("TRACKER_PREFERENCES", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def plan_path() -> Path:
     """The bundled published plan (a copy of the Xiangtan plan text, annex 1 at lines 862–2918)."""

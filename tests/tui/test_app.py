@@ -75,7 +75,7 @@ def test_keys_section_remaps_by_binding_id(engine: Any, config_path: Path) -> No
     drive(app, body)
 
 
-def test_language_switch_is_live_and_remembered(make_app: MakeApp, config_path: Path) -> None:
+def test_language_switch_is_live_and_remembered(make_app: MakeApp, config_path: Path, private_preferences: Path) -> None:
     async def body(pilot: Pilot[Any]) -> None:
         screen = pilot.app.screen
         assert screen.title == "民政重点项目跟踪"
@@ -93,11 +93,11 @@ def test_language_switch_is_live_and_remembered(make_app: MakeApp, config_path: 
         await until(pilot, lambda: "Sort" in footer())
         assert "排序" not in footer()
 
+    before = config_path.read_bytes()
     drive(make_app(), body)
-    saved = tomllib.loads(config_path.read_text(encoding="utf-8"))
-    assert saved["general"] == {"reporter": "测试员", "language": "en"}
-    assert saved["views"] == {"kids": "category:儿童"} and saved["warnings"] == {"stale_days": 60}
-    assert load(config_path).get("general.language") == "en"  # what the next start reads
+    assert config_path.read_bytes() == before  # the shared settings are not an interface choice
+    assert tomllib.loads(private_preferences.read_text(encoding="utf-8")) == {"language": "en"}
+    assert make_app(language=None).language == "en"  # what the next start reads
 
 
 def test_command_palette_runs_the_actions(make_app: MakeApp) -> None:

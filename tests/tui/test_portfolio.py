@@ -78,7 +78,7 @@ def test_share_and_years_columns_show_the_plan_as_read(make_app: MakeApp) -> Non
         assert years["2-11"] == "2020–2022"
         assert years["1-2"] == "2021"
 
-    drive(make_app(), body)
+    drive(make_app(), body, size=(200, 60))  # every default column fits at 200 (tests/tui/test_layout.py)
 
 
 def test_lights_follow_the_warnings(make_app: MakeApp) -> None:

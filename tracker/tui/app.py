@@ -26,7 +26,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from tracker.config import Config, ConfigError, update
+from tracker.config import Config
 from tracker.db import reading
 from tracker.tui import data
 from tracker.tui.i18n import LANGUAGES, other_language, translate
@@ -112,7 +112,11 @@ class TrackerApp(App[None], inherit_bindings=False):
         self.config = config
         self.as_of = as_of
         self.actor = actor
-        chosen = language or str(config.get("general.language"))
+        from tracker.preferences import load_preferences
+
+        self.preferences = load_preferences()
+        """This person's interface choices (tracker.preferences), never the shared tracker.toml's."""
+        chosen = language or self.preferences.language or str(config.get("general.language"))
         self.language = chosen if chosen in LANGUAGES else "zh"
         self.filter_text = ""
         self.data_generation = 0
@@ -171,6 +175,27 @@ class TrackerApp(App[None], inherit_bindings=False):
             if isinstance(screen, TrackerScreen):
                 screen.refresh_data()
 
+    def remember(self, key: str, value: Any) -> bool:
+        """Save one interface choice in the preferences file; say so (and go on) when it cannot be."""
+        from dataclasses import replace
+
+        from tracker.preferences import save_preference
+
+        try:
+            save_preference(key, value)
+        except OSError as exc:
+            self.say(self.t("app.preference_not_saved", error=exc), "warning")
+            return False
+        stored = tuple(value) if isinstance(value, (list, tuple)) else value
+        self.preferences = replace(self.preferences, **{key: stored})
+        return True
+
+    def _theme_chosen(self, theme: Any) -> None:
+        """The user picked a theme (the palette's "Change theme"): remember it for next time."""
+        name = getattr(theme, "name", None)
+        if isinstance(name, str) and name != self.preferences.theme:
+            self.remember("theme", name)
+
     def set_config(self, config: Config) -> None:
         """Settings were written (a saved view, the language): use the new ones."""
         self.config = config
@@ -180,6 +205,11 @@ class TrackerApp(App[None], inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.title = self.t("app.title")
+        if self.preferences.theme and self.preferences.theme in self.available_themes:
+            self.theme = self.preferences.theme
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
+        if self.preferences.ignored:
+            self.say(self.t("app.preferences_ignored", what="; ".join(self.preferences.ignored)), "warning")
         if self.keymap:
             self.set_keymap(self.keymap)
         self.switch_mode("portfolio")
@@ -236,16 +266,14 @@ class TrackerApp(App[None], inherit_bindings=False):
         self.set_language(other_language(self.language))
 
     def set_language(self, language: str) -> None:
-        """Switch the interface language now and remember it in tracker.toml (general.language)."""
+        """Switch the interface language now and remember it in this person's preferences file (never
+        in the shared tracker.toml: one officer's screen must not change a script's output or the
+        office's settings)."""
         from tracker.tui.screens.base import TrackerScreen
 
         self.language = language
         self.title = self.t("app.title")
-        try:
-            self.set_config(update(self.config, "general.language", language))
-        except (ConfigError, OSError) as exc:
-            self.say(self.t("app.language_not_saved", error=exc), "warning")
-        else:
+        if self.remember("language", language):
             self.say(self.t("app.language_set"))
         for screen in self.screen_stack:
             if isinstance(screen, TrackerScreen):

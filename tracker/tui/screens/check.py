@@ -101,7 +101,8 @@ class CheckScreen(TrackerScreen):
     def show_totals(self, totals: list[tuple[Any, str]]) -> None:
         table = self.table
         table.clear(columns=True)
-        table.add_column(self.t("col.check_what"), key="what", width=24)
+        narrow = (self.size.width or 80) < 100
+        table.add_column(self.t("col.check_what"), key="what", width=18 if narrow else 24)
         table.add_column(self.t("col.check_field"), key="field", width=8)
         for key in ("published", "computed", "difference"):
             table.add_column(Text(self.t(f"col.{key}"), justify="right"), key=key)
@@ -130,6 +131,13 @@ class CheckScreen(TrackerScreen):
         self.query_one("#check-summary", Static).update(
             self.t("check.summary", compared=len(totals), differs=differs, accepted=accepted)
         )
+
+    def on_resize(self) -> None:
+        """The name column is narrower below 100 cells: draw the table again when that changes."""
+        narrow = (self.size.width or 80) < 100
+        if self.table.columns and narrow != getattr(self, "_narrow", narrow):
+            self.refresh_data()
+        self._narrow = narrow
 
     def action_open(self) -> None:
         table = self.table

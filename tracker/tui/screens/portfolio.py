@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header
 
+from tracker.money import percent_of, social_capital
 from tracker.portfolio import ProjectRow
 from tracker.tui import data, render
 from tracker.tui.i18n import status_label
@@ -38,22 +39,11 @@ SORT_FIELDS: dict[str, str] = {
     "share": "share",
     "status": "status",
 }
-"""Table column → the filter language's sort field (``tracker list --sort``)."""
+"""Table column → the filter language's sort field (``tracker list --sort``). The progress columns
+(invested, invested_pct, last_month) and social capital are not sort keys of the filter language."""
 
-COLUMNS: tuple[tuple[str, int | None], ...] = (
-    ("light", 5),
-    ("code", 5),
-    ("name", 34),
-    ("category", 16),
-    ("district", 10),
-    ("years", 13),
-    ("total", 12),
-    ("planned", 14),
-    ("share", 9),
-    ("status", 11),
-)
-"""Column key and width in cells (Chinese characters are two cells wide; Rich measures them)."""
-
+RESIZE_SETTLE = 0.15
+"""Seconds the terminal must keep its size before the columns are fitted again."""
 
 class PortfolioScreen(ProjectListScreen):
     CSS_PATH = "portfolio.tcss"
@@ -66,12 +56,15 @@ class PortfolioScreen(ProjectListScreen):
         Binding("v", "choose_view", "Views", id="choose_view"),
         Binding("V", "save_view", "Save view", id="save_view"),
         Binding("enter", "open", "Open", id="open"),
+        Binding("c", "choose_columns", "Columns", id="choose_columns"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.sort_column: str | None = None
         self.descending = False
+        self._fitted: tuple[list[str], int] | None = None
+        self._resize_timer: Any = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -106,16 +99,58 @@ class PortfolioScreen(ProjectListScreen):
     def show_totals(self, totals: data.Totals) -> None:
         self.query_one(SummaryBar).show(totals, self.table.loaded, self.sort_caption())
 
+    def fitted(self) -> tuple[list[str], int]:
+        """The columns that fit the screen's width now, and the name's width (tracker.tui.columns)."""
+        from rich.cells import cell_len
+
+        from tracker.models import Status
+        from tracker.tui.columns import fit
+
+        widest = max(cell_len(status_label(self.tracker.language, s.value)) for s in Status)
+        return fit(self.tracker.preferences.columns, self.size.width or 80, max(widest, 4))
+
     def columns(self) -> list[Column]:
+        from tracker.tui.columns import COLUMNS
+
+        keys, name_width = self.fitted()
+        self._fitted = (keys, name_width)
         result = []
-        for key, width in COLUMNS:
+        for key in keys:
             label = Text(self.t(f"col.{key}"))
             if key == self.sort_column:
                 label.append(" ▼" if self.descending else " ▲", style="bold")
-            if key in ("total", "planned", "share"):
+            spec = COLUMNS[key]
+            if spec.numeric:
                 label.justify = "right"
-            result.append(Column(key, label, width))
+            result.append(Column(key, label, name_width if key == "name" else spec.width))
         return result
+
+    def on_resize(self) -> None:
+        """Another width may fit other columns: read the list again (the cursor stays on its project)
+        once the terminal has stopped changing size."""
+        if getattr(self, "_fitted", None) is None:
+            return
+        if self._resize_timer is not None:
+            self._resize_timer.stop()
+        self._resize_timer = self.set_timer(RESIZE_SETTLE, self._refit)
+
+    def _refit(self) -> None:
+        self._resize_timer = None
+        if self.fitted() != self._fitted:
+            self.refresh_data()
+
+    def action_choose_columns(self) -> None:
+        from tracker.tui.columns import chosen_order
+        from tracker.tui.screens.column_chooser import ColumnChooserScreen
+
+        self.app.push_screen(ColumnChooserScreen(chosen_order(self.tracker.preferences.columns)), self._columns_chosen)
+
+    def _columns_chosen(self, keys: list[str] | None) -> None:
+        if keys is None:
+            return
+        if self.tracker.remember("columns", keys):
+            self.tracker.say(self.t("columns.saved"))
+        self.refresh_data()
 
     def sort_caption(self) -> str:
         if self.sort_column is None:
@@ -126,18 +161,23 @@ class PortfolioScreen(ProjectListScreen):
 
     def cells(self, row: ProjectRow, lights: dict[int, str] | None, listing: Listing) -> list[Any]:
         p = row.project
-        return [
-            render.light(lights.get(p.id)) if lights is not None else Text("·", justify="center"),  # type: ignore[arg-type]
-            render.clipped(p.code),
-            render.clipped(p.name),
-            render.clipped(row.category),
-            render.clipped(p.district or ""),
-            render.clipped(render.years(p.start_year, p.start_month, p.finish_year, p.finish_month)),
-            render.money(p.total_investment),
-            render.money(p.planned_investment),
-            render.share(p.social_share_pct),
-            render.clipped(status_label(self.tracker.language, p.status)),
-        ]
+        made = {
+            "light": lambda: render.light(lights.get(p.id)) if lights is not None else Text("·", justify="center"),  # type: ignore[arg-type]
+            "code": lambda: render.clipped(p.code),
+            "name": lambda: render.clipped(p.name),
+            "category": lambda: render.clipped(row.category),
+            "district": lambda: render.clipped(p.district or ""),
+            "years": lambda: render.clipped(render.years(p.start_year, p.start_month, p.finish_year, p.finish_month)),
+            "total": lambda: render.money(p.total_investment),
+            "planned": lambda: render.money(p.planned_investment),
+            "invested": lambda: render.money(row.invested_to_date),
+            "invested_pct": lambda: render.share(percent_of(row.invested_to_date, p.total_investment)),
+            "last_month": lambda: render.clipped(row.last_report_month or ""),
+            "share": lambda: render.share(p.social_share_pct),
+            "social_capital": lambda: render.money(social_capital(p.total_investment, p.social_share_pct)),
+            "status": lambda: render.clipped(status_label(self.tracker.language, p.status)),
+        }
+        return [made[column.key]() for column in listing.columns]
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -155,7 +195,9 @@ class PortfolioScreen(ProjectListScreen):
     def action_sort(self) -> None:
         from tracker.tui.screens.sort import SortScreen
 
-        choices = [(key, self.t(f"col.{key}")) for key, _ in COLUMNS if key in SORT_FIELDS]
+        from tracker.tui.columns import COLUMNS
+
+        choices = [(key, self.t(f"col.{key}")) for key in COLUMNS if key in SORT_FIELDS]
         current = (self.sort_column, self.descending)
         self.app.push_screen(SortScreen(choices, current), self._sort_chosen)
 

@@ -29,6 +29,13 @@ from tracker.tui.widgets.key_bar import KeyBar
 
 NONE = "-"
 
+NARROW_BELOW = 150
+"""Terminal width (cells) under which the chart no longer sits beside the table (the table alone is
+about 110 cells wide)."""
+
+SHORT_BELOW = 36
+"""Terminal height under which a narrow terminal shows no chart at all."""
+
 
 def dimensions() -> tuple[str, ...]:
     from tracker.rollups import DIMENSIONS
@@ -77,6 +84,13 @@ class RollupsScreen(FilteredScreen):
     @property
     def table(self) -> DataTable[Any]:
         return self.query_one("#rollup-table", DataTable)
+
+    def on_resize(self) -> None:
+        """Below 150 cells the chart goes under the table, and on a short terminal (80×24) out of the
+        way: a chart squeezed beside the table overprints its header."""
+        width, height = self.size
+        self.set_class(width < NARROW_BELOW, "-narrow")
+        self.set_class(height < SHORT_BELOW, "-short")
 
     def reload(self) -> None:
         query = self.current_query()

@@ -13,11 +13,21 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
+from rich.text import Text
+
 from tracker.db import reading
+from tracker.safe_text import visible
 from tracker.tui import data, render
 from tracker.tui.screens.base import FilteredScreen
 from tracker.tui.widgets.filter_bar import FilterBar
 from tracker.tui.widgets.key_bar import KeyBar
+
+
+WIDE = 120
+"""From this width the severity is also written out beside the light."""
+SCROLLBAR, PADDING = 2, 2
+REASON_MIN = 24
+NAME_MIN = 16
 
 
 class WarningsScreen(FilteredScreen):
@@ -37,11 +47,18 @@ class WarningsScreen(FilteredScreen):
             super().__init__()
             self.request, self.items, self.missing = request, items, missing
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.reasons: dict[str, str] = {}
+        """Row key → the whole reason, shown under the table for the highlighted row."""
+        self._width = 0
+
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield FilterBar(self.tracker.filter_text, id="filter")
         yield Static("", id="warnings-summary", markup=False)
         yield DataTable(id="warning-items", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="warning-reason", markup=False)
         yield KeyBar()
 
     @property
@@ -78,22 +95,43 @@ class WarningsScreen(FilteredScreen):
             return
         self.show_items(message.items)
 
+    def widths(self) -> dict[str, int | None]:
+        """Column widths for the screen's width: the reason gets what is left (at least 24 cells), the
+        severity word only where there is room beside the light that already shows it."""
+        width = self.size.width or 80
+        widths: dict[str, int | None] = {"light": 5}
+        if width >= WIDE:
+            widths["severity"] = 6
+        widths.update({"code": 6, "name": 34, "rule": 10})
+        used = SCROLLBAR + sum(w + PADDING for w in widths.values() if w) + PADDING
+        if width - used < REASON_MIN:
+            widths["name"] = max(NAME_MIN, 34 - (REASON_MIN - (width - used)))
+            used = SCROLLBAR + sum(w + PADDING for w in widths.values() if w) + PADDING
+        widths["message"] = max(width - used, REASON_MIN)
+        return widths
+
     def show_items(self, items: list[Any]) -> None:
         app = self.tracker
         table = self.table
         table.clear(columns=True)
-        for key, width in (("light", 5), ("severity", 6), ("code", 6), ("name", 34), ("rule", 11), ("message", None)):
+        self.reasons.clear()
+        widths = self.widths()
+        for key, width in widths.items():
             table.add_column(self.t(f"col.{key}"), key=key, width=width)
         for item in items:
-            table.add_row(
-                render.light(item.severity),
-                self.t(f"severity.{item.severity}"),
-                render.clipped(item.code),
-                render.clipped(item.name),
-                self.t(f"rule.{item.rule}"),
-                render.clipped(item.reason(app.language)),
-                key=f"{item.project_id}|{item.rule}",
-            )
+            key = f"{item.project_id}|{item.rule}"
+            reason = item.reason(app.language)
+            cells = {
+                "light": lambda: render.light(item.severity),
+                "severity": lambda: self.t(f"severity.{item.severity}"),
+                "code": lambda: render.clipped(item.code),
+                "name": lambda: render.clipped(item.name),
+                "rule": lambda: self.t(f"rule.{item.rule}"),
+                "message": lambda: render.clipped(reason),
+            }
+            table.add_row(*(cells[column]() for column in widths), key=key)
+            self.reasons[key] = f"{item.code} {self.t(f'rule.{item.rule}')}：{reason}"
+        self._show_reason()
         red = sum(1 for item in items if item.severity == "red")
         yellow = sum(1 for item in items if item.severity == "yellow")
         date = app.as_of.isoformat()
@@ -103,6 +141,24 @@ class WarningsScreen(FilteredScreen):
             else self.t("warnings.none", date=date)
         )
         self.query_one("#warnings-summary", Static).update(summary)
+
+    def _show_reason(self) -> None:
+        """The highlighted warning's whole reason under the table (a narrow column cuts it)."""
+        table = self.table
+        text = ""
+        if table.row_count:
+            row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+            text = self.reasons.get(row_key.value or "", "")
+        self.query_one("#warning-reason", Static).update(Text(visible(text, single_line=True)))
+
+    @on(DataTable.RowHighlighted, "#warning-items")
+    def _highlighted(self) -> None:
+        self._show_reason()
+
+    def on_resize(self) -> None:
+        if self.table.columns and self._width != (self.size.width or 80):
+            self._width = self.size.width or 80
+            self.refresh_data()
 
     def current_id(self) -> int | None:
         table = self.table

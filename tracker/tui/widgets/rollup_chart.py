@@ -42,6 +42,7 @@ class RollupChart(PlotextPlot):
     def show(
         self, labels: Sequence[str], amounts: Sequence[Decimal], title: str, xlabel: str = "", ylabel: str = ""
     ) -> None:
+        self._shown = (list(labels), list(amounts), title, xlabel, ylabel)
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
@@ -56,6 +57,12 @@ class RollupChart(PlotextPlot):
             for position, text in value_labels(values, self.size.width):
                 plt.text(text, position, values[position - 1], alignment="center")
         self.refresh()
+
+    def on_resize(self) -> None:
+        """The value labels depend on the width: draw again for the new one."""
+        shown = getattr(self, "_shown", None)
+        if shown is not None:
+            self.show(*shown)
 
 
 BAR_WIDTH = 0.6
