@@ -45,7 +45,7 @@ def fill(form: ProgressFormScreen, **values: str) -> None:
         if name == "status":
             form.query_one("#input-status", Select).value = value
         else:
-            form.query_one(f"#input-{name}", Input).value = value
+            form.set_value(name, value)
 
 
 def test_record_a_month_then_undo_it(make_app: MakeApp, engine: Engine) -> None:

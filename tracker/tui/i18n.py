@@ -191,6 +191,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "form.fix_errors": ("请先改正标红的字段", "Fix the fields marked in red first"),
     "form.will_record": ("将写入 {year}年{month}月 的进度", "Will record progress for {year}-{month}"),
     "form.month_unreadable": ("月份应写作 YYYY-MM，例如 2023-05", "Write the month as YYYY-MM, e.g. 2023-05"),
+    "form.month_ahead": (
+        "该月份晚于截至日期 {date}，不能提前填报",
+        "That month is after the as-of date {date}; progress cannot be reported ahead",
+    ),
     # undo
     "undo.title": ("撤销上一次操作？", "Undo the last operation?"),
     "undo.confirm": ("撤销：{summary}", "Undo: {summary}"),
