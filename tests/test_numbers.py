@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import CliRun
-from tracker.numbers import fmt_money, fmt_percent, fmt_share, largest_gap, parse_money, rounding_gap
+from tracker.numbers import fmt_money, fmt_percent, fmt_share, largest_gap, parse_money, rollup_gap, rounding_gap
 
 D = Decimal
 
@@ -96,3 +96,16 @@ def test_list_table_aligns_shares(cli: CliRun) -> None:
     out = cli("list", "category:老年", "--format", "table", "--columns", "code,total,share").stdout
     assert " 9.24 " in out and " 5.00 " in out and " 33.30 " in out and " 24.00 " in out
     assert "5,409.88" in out
+
+
+def test_rollup_gap_looks_at_every_subtotal_and_only_its_own_rows() -> None:
+    from tracker.rollups import RollupRow
+
+    def row(path: tuple[str, ...], total: str, subtotal: bool = False) -> RollupRow:
+        return RollupRow(path, len(path), subtotal, 1, D(total), D(0), D(0), D(0), None)
+
+    thirds = [row(("A",), "0.024", True), row(("A", "x"), "0.008"), row(("A", "y"), "0.008"), row(("A", "z"), "0.008")]
+    # A shows 0.02; x, y, z show 0.01 each: 0.03. The grand total 0.024 + 1 = 1.02 = 0.02 + 1.00: adds up.
+    rows = [*thirds, row(("B",), "1", True), row(("B", "x"), "1"), row((), "1.024", True)]
+    assert rollup_gap(rows) == D("0.01")
+    assert rollup_gap([row(("B",), "1", True), row(("B", "x"), "1"), row((), "1", True)]) == 0

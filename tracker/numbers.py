@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Protocol
 
 MONEY_DISPLAY_PLACES = 2
 """Decimals of 万元 shown: what the plan publishes (100 元)."""
@@ -80,25 +81,36 @@ def largest_gap(groups: Iterable[tuple[Decimal, Sequence[Decimal]]]) -> Decimal:
     return max((abs(rounding_gap(total, parts)) for total, parts in groups), default=Decimal(0))
 
 
+
+class RollupLine(Protocol):
+    """What :func:`rollup_gap` reads of a rollup row (:class:`tracker.rollups.RollupRow`)."""
+
+    path: tuple[str, ...]
+    is_subtotal: bool
+    total: Decimal
+    planned: Decimal
+    social_capital: Decimal
+    invested: Decimal
+
+
 ROLLUP_MONEY = ("total", "planned", "social_capital", "invested")
-"""The money columns of a rollup row (:class:`tracker.rollups.RollupRow`)."""
+"""The money columns of a rollup row."""
 
 
-def rollup_gap(rows: Sequence[object]) -> Decimal:
+def rollup_gap(rows: Sequence[RollupLine]) -> Decimal:
     """The largest gap, over every subtotal (the grand total included) and money column of a rollup,
     between the subtotal as shown and the sum of its rows as shown; 0 when every column adds up.
 
-    ``rows`` are rollup rows (``path``, ``level``, ``is_subtotal`` and the :data:`ROLLUP_MONEY`
-    figures); a subtotal's rows are those one level deeper whose path starts with its path."""
-    children: dict[tuple[str, ...], list[object]] = {}
+    A subtotal's rows are those one level deeper whose path starts with its path. (Counts are not
+    checked: a year rollup counts the projects active in each year, which need not add up.)"""
+    children: dict[tuple[str, ...], list[RollupLine]] = {}
     for row in rows:
-        path: tuple[str, ...] = getattr(row, "path")
-        if path:
-            children.setdefault(path[:-1], []).append(row)
-    groups = []
+        if row.path:
+            children.setdefault(row.path[:-1], []).append(row)
+    groups: list[tuple[Decimal, list[Decimal]]] = []
     for row in rows:
-        kids = children.get(getattr(row, "path"))
-        if not getattr(row, "is_subtotal") or not kids:
+        kids = children.get(row.path)
+        if not row.is_subtotal or not kids:
             continue
         for name in ROLLUP_MONEY:
             groups.append((getattr(row, name), [getattr(kid, name) for kid in kids]))
