@@ -49,7 +49,9 @@ def test_last_closed_reporting_month() -> None:
 
 
 @pytest.mark.parametrize(("size", "shown"), [((80, 24), ("month",)), (SIZE, ("month", "status", "invested"))])
-def test_progress_form_opens_at_the_top_on_the_month(make_app: MakeApp, size: tuple[int, int], shown: tuple[str, ...]) -> None:
+def test_progress_form_opens_at_the_top_on_the_month(
+    make_app: MakeApp, size: tuple[int, int], shown: tuple[str, ...]
+) -> None:
     async def body(pilot: Pilot[Any]) -> None:
         form = await open_form(pilot, "2-18")
         await settle(pilot)

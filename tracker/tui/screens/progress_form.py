@@ -111,4 +111,3 @@ def default_month(as_of: date) -> str:
     """``YYYY-MM`` of the last closed reporting month on ``as_of`` (see the module's docstring)."""
     index = last_complete_month(as_of)
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
