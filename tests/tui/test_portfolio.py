@@ -64,12 +64,13 @@ def test_share_and_years_columns_show_the_plan_as_read(make_app: MakeApp) -> Non
     async def body(pilot: Pilot[Any]) -> None:
         projects = table(pilot)
         shares = dict(zip(row_keys(projects), column(projects, "share"), strict=True))
-        # 社会投资占比 as published: 2-9 9.24% (line 1300), 2-13 33.3%, 2-18 24% (line 1512), 4-11 100%.
+        # 社会投资占比 as published: 2-9 9.24% (line 1300), 2-13 33.3%, 2-18 24% (line 1512), 4-11 100%;
+        # shown with two decimals so the column lines up on the decimal point (issue 12 item 4).
         assert (shares["2-9"], shares["2-13"], shares["2-18"], shares["4-11"], shares["1-1"]) == (
             "9.24",
-            "33.3",
-            "24",
-            "100",
+            "33.30",
+            "24.00",
+            "100.00",
             "",
         )
         years = dict(zip(row_keys(projects), column(projects, "years"), strict=True))

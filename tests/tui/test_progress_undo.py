@@ -45,13 +45,13 @@ def fill(form: ProgressFormScreen, **values: str) -> None:
         if name == "status":
             form.query_one("#input-status", Select).value = value
         else:
-            form.query_one(f"#input-{name}", Input).value = value
+            form.set_value(name, value)
 
 
 def test_record_a_month_then_undo_it(make_app: MakeApp, engine: Engine) -> None:
     async def body(pilot: Pilot[Any]) -> None:
         form = await open_form(pilot, "2-18")
-        assert form.query_one("#input-month", Input).value == "2023-06"  # the as-of month
+        assert form.query_one("#input-month", Input).value == "2023-06"  # as of 2023-06-30 (a month end) June is the last closed month
         fill(form, status="in_progress", invested="1200.5", progress_text="一期主体封顶", problems="征地未完成")
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -40,11 +40,16 @@ def test_timeline_two_months_a_cell() -> None:
     assert bar.index("▒") == 24 and bar.rindex("▒") == 35 and "█" not in bar
 
 
-def test_cells_are_exact() -> None:
+def test_cells_read_as_an_officer_reads_them() -> None:
     assert render.money(Decimal("3460.44")).plain == "3,460.44"
-    assert render.money(Decimal("27523.222912")).plain == "27,523.222912"  # never rounded away
+    # 老年人福利类 social capital, exactly 27523.222912 万元 in the database, shown to two decimals
+    assert render.money(Decimal("27523.222912")).plain == "27,523.22"
     assert render.money(Decimal("100000")).plain == "100,000.00"
+    assert render.money(Decimal("27523.222912")).justify == "right"
     assert render.share(Decimal("9.24")).plain == "9.24" and render.share(None).plain == ""
+    assert render.share(Decimal("30")).plain == "30.00"  # decimal-aligned with 9.24 in a column
+    assert render.percent(Decimal("0.48")).plain == "0.5%" and render.percent(Decimal("1")).plain == "1.0%"
+    assert render.percent(Decimal(0)).plain == "0.0%" and render.percent(None).plain == ""
     assert render.years(2021, 1, 2021, 8) == "2021.1–2021.8"
     assert render.years(2021, None, 2021, None) == "2021"
     assert "red" in str(render.light("red").style) and "green" in str(render.light(None).style)

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from tests.tui.conftest import SIZE, MakeApp, settle
 from tracker.db import transaction
@@ -31,6 +31,8 @@ async def steady(pilot: Pilot[Any]) -> None:
     """No blinking cursors in a picture."""
     for widget in pilot.app.screen.query(Input):
         widget.cursor_blink = False
+    for area in pilot.app.screen.query(TextArea):
+        area.cursor_blink = False
     await settle(pilot)
 
 

@@ -51,7 +51,31 @@ def test_rollups_by_category_with_the_grand_total(make_app: MakeApp) -> None:
         assert column(table, "total") == [*CATEGORY_TOTALS, "488,707.12"]
         assert column(table, "planned") == [*CATEGORY_PLANNED, "475,403.12"]
         assert column(table, "count") == [*CATEGORY_COUNTS, "87"]
-        assert column(table, "social_capital")[1] == f"{CAT2_SOCIAL:,}"  # 27,523.222912: exact to the fen
+        assert CAT2_SOCIAL == Decimal("27523.222912")  # exact to the fen in the database and the JSON
+        assert column(table, "social_capital")[1] == "27,523.22"  # shown to two decimals
+        assert not screen.query_one("#rounding-note", Static).display  # 0 + 27,523.22 + 0 + 128,900 + 0 adds up
+
+    drive(make_app(), body)
+
+
+def test_rollups_by_year_round_to_two_decimals_with_a_note(make_app: MakeApp) -> None:
+    # Spread evenly over their years the 87 projects' year sums carry millionths (2020: 2050.000001).
+    # Shown rounded the six years add up to 488,707.13; the exact total is 488,707.12.
+    async def body(pilot: Pilot[Any]) -> None:
+        await pilot.press("2")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, RollupsScreen)
+        screen.set_dims("year", None)
+        await settle(pilot)
+        table = screen.query_one("#rollup-table", DataTable)
+        assert column(table, "total") == [
+            "2,050.00", "114,527.30", "113,587.30", "98,382.08", "89,679.85", "70,480.60", "488,707.12",
+        ]
+        assert column(table, "invested_pct") == ["0.0%"] * 7
+        note = screen.query_one("#rounding-note", Static)
+        assert note.display
+        assert static_text(note).strip() == "合计按精确值计算，与各项四舍五入之和差 0.01"
 
     drive(make_app(), body)
 

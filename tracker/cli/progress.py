@@ -149,7 +149,7 @@ def _print_records(code: str, records: list[ProgressRecord]) -> None:
 
     from rich.table import Table
 
-    from tracker.money import fmt_wan_grouped
+    from tracker.numbers import fmt_money
     from tracker.safe_text import plain_text
 
     table = Table(title=plain_text(f"{code}: {len(records)} monthly records"), title_justify="left")
@@ -161,8 +161,8 @@ def _print_records(code: str, records: list[ProgressRecord]) -> None:
         cells = (
             r.month,
             _status_zh(r.status),
-            fmt_wan_grouped(r.invested),
-            fmt_wan_grouped(running),
+            fmt_money(r.invested),
+            fmt_money(running),
             r.progress_text,
             r.problems,
             r.reporter,

@@ -163,7 +163,7 @@ def print_table(records: Iterable[dict[str, Any]], columns: tuple[str, ...] = LI
 
     Streamed: up to :data:`TABLE_BATCH` rows make one table, as they always did; a longer list is printed
     in tables of that many rows as they come, the last one captioned with the count."""
-    from tracker.money import fmt_wan_grouped
+    from tracker.numbers import fmt_money, fmt_percent, fmt_share
     from tracker.safe_text import plain_text
 
     def cells(rec: dict[str, Any]) -> list[Any]:
@@ -173,7 +173,11 @@ def print_table(records: Iterable[dict[str, Any]], columns: tuple[str, ...] = LI
             if value is None:
                 cell = ""
             elif column in MONEY_KEYS:
-                cell = fmt_wan_grouped(value)
+                cell = fmt_money(value)
+            elif column == "social_share_pct":
+                cell = fmt_share(value)
+            elif column == "progress_pct":
+                cell = fmt_percent(value)
             elif column == "status":
                 cell = status_label(value)
             else:
@@ -197,7 +201,7 @@ def _print_table_batch(rows: list[list[Any]], columns: tuple[str, ...], caption:
 
     table = Table(caption=caption, caption_justify="left")
     for column in columns:
-        numeric = column in (*MONEY_KEYS, "social_share_pct", "seq", "start_year", "finish_year")
+        numeric = column in (*MONEY_KEYS, "social_share_pct", "progress_pct", "seq", "start_year", "finish_year")
         table.add_column(column, justify="right" if numeric else "left", overflow="fold")
     for row in rows:
         table.add_row(*row)

@@ -120,13 +120,18 @@ def print_rollup(rows: list[RollupRow], dims: list[str], rule: str) -> None:
     """The rollup as a table; group labels are data (an owner, a district) and go in as ``Text``."""
     from rich.table import Table
 
-    from tracker.money import fmt_wan_grouped
+    from tracker.numbers import fmt_money, fmt_percent, rollup_gap
     from tracker.safe_text import plain_text
 
     with_progress = any(r.invested for r in rows)
     caption = "万元; social capital = total × share"
     if "year" in dims:
         caption += f"; year: each project's figures spread {rule} over its construction years, count = projects active"
+    gap = rollup_gap(rows)
+    if gap:
+        caption += (
+            f"\nTotals are computed from exact values; they differ from the sum of the rounded rows by {fmt_money(gap)}"
+        )
     table = Table(caption=caption, caption_justify="left")
     table.add_column(" / ".join(dims))
     for name in ("projects", "total", "planned", "social capital", *(("invested", "% of total") if with_progress else ())):
@@ -138,11 +143,11 @@ def print_rollup(rows: list[RollupRow], dims: list[str], rule: str) -> None:
         cells = [
             plain_text("  " * max(0, row.level - 1) + label),
             str(row.count),
-            fmt_wan_grouped(row.total),
-            fmt_wan_grouped(row.planned),
-            fmt_wan_grouped(row.social_capital),
+            fmt_money(row.total),
+            fmt_money(row.planned),
+            fmt_money(row.social_capital),
         ]
         if with_progress:
-            cells += [fmt_wan_grouped(row.invested), "" if row.invested_pct is None else f"{row.invested_pct}%"]
+            cells += [fmt_money(row.invested), fmt_percent(row.invested_pct)]
         table.add_row(*cells, style="bold" if row.is_subtotal else None, end_section=row.level == 0)
     console().print(table)

@@ -205,6 +205,12 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
         "typed is still in the form — check it and save again.",
     ),
     "form.fix_errors": ("请先改正标红的字段", "Fix the fields marked in red first"),
+    "form.will_record": ("将写入 {year}年{month}月 的进度", "Will record progress for {year}-{month}"),
+    "form.month_unreadable": ("月份应写作 YYYY-MM，例如 2023-05", "Write the month as YYYY-MM, e.g. 2023-05"),
+    "form.month_ahead": (
+        "该月份晚于截至日期 {date}，不能提前填报",
+        "That month is after the as-of date {date}; progress cannot be reported ahead",
+    ),
     # undo
     "undo.title": ("撤销上一次操作？", "Undo the last operation?"),
     "undo.confirm": ("撤销：{summary}", "Undo: {summary}"),
@@ -225,6 +231,10 @@ STRINGS: Final[dict[str, tuple[str, str]]] = {
     "rollups.chart": ("十四五计划投资（万元，取整）", "Planned investment (whole 万元)"),
     "rollups.none": ("（无）", "(none)"),
     "rollups.unit": ("万元", "10k yuan"),
+    "rollups.rounding_note": (
+        "合计按精确值计算，与各项四舍五入之和差 {gap}",
+        "Totals are computed from exact values; they differ from the sum of the rounded rows by {gap}",
+    ),
     "dim.category": ("类别", "category"),
     "dim.district": ("县市区", "district"),
     "dim.year": ("年度", "year"),

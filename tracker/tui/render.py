@@ -6,9 +6,9 @@ Data is text: a name, a code or a reporter from the database goes in a cell thro
 ``str`` — Textual's DataTable reads a ``str`` cell as markup, so ``[/]`` would break the table.
 
 Kept apart from the widgets so that every view formats a figure the same way, and so the
-formatting is testable without running an app. Money is formatted from ``Decimal`` by
-:func:`tracker.money.fmt_wan_grouped` (exact, no float anywhere); the timeline's geometry is
-integer month arithmetic.
+formatting is testable without running an app. Figures are formatted from ``Decimal`` by
+:mod:`tracker.numbers` (two decimals of 万元, one of a percentage; rounded for display only, no float
+anywhere), the same formatter as the CLI tables; the timeline's geometry is integer month arithmetic.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from rich.text import Text
 
-from tracker.money import fmt_wan_grouped
+from tracker.numbers import fmt_money, fmt_percent, fmt_share
 from tracker.safe_text import visible
 from tracker.schedule import month_index
 
@@ -28,13 +28,20 @@ LIGHT_GLYPH = "●"
 
 
 def money(amount: Decimal | None) -> Text:
-    """An amount in 万元, grouped, right-aligned, exact (``3,460.44``)."""
-    return Text(fmt_wan_grouped(amount), justify="right", no_wrap=True)
+    """An amount in 万元, grouped, two decimals, right-aligned (``3,460.44``; ``27,523.22`` for the
+    exact ``27523.222912``)."""
+    return Text(fmt_money(amount), justify="right", no_wrap=True)
 
 
 def share(pct: Decimal | None) -> Text:
-    """A share in percent as published (``9.24``), blank when the plan gave none."""
-    return Text("" if pct is None else format(pct, "f"), justify="right", no_wrap=True)
+    """A share in percent as published, always two decimals so a column lines up on the point
+    (``9.24``, ``30.00``); blank when the plan gave none."""
+    return Text(fmt_share(pct), justify="right", no_wrap=True)
+
+
+def percent(pct: Decimal | None) -> Text:
+    """A percentage with one decimal and its sign (``48.0%``), right-aligned; blank for None."""
+    return Text(fmt_percent(pct), justify="right", no_wrap=True)
 
 
 def count(n: int) -> Text:

@@ -25,7 +25,8 @@ from textual.worker import get_current_worker
 
 from tracker.db import reading
 from tracker.models import Project
-from tracker.money import fmt_wan, percent_of, social_capital
+from tracker.money import percent_of, social_capital
+from tracker.numbers import fmt_percent, fmt_share
 from tracker.portfolio import ProjectRow
 from tracker.safe_text import plain_text, visible
 from tracker.schedule import time_pace
@@ -156,7 +157,7 @@ class DetailScreen(TrackerScreen):
         p = row.project
         language = self.tracker.language
         pace = (
-            fmt_wan(time_pace(p.start_year, p.start_month, p.finish_year, p.finish_month, self.tracker.as_of))
+            fmt_percent(time_pace(p.start_year, p.start_month, p.finish_year, p.finish_month, self.tracker.as_of))
             if p.start_year is not None and p.finish_year is not None
             else ""
         )
@@ -177,11 +178,11 @@ class DetailScreen(TrackerScreen):
             ("field.finish", _as_read(p.finish_text, render.point(p.finish_year, p.finish_month))),
             ("field.total_investment", render.money(p.total_investment).plain),
             ("field.planned_investment", render.money(p.planned_investment).plain),
-            ("field.social_share_pct", fmt_wan(p.social_share_pct)),
+            ("field.social_share_pct", fmt_share(p.social_share_pct)),
             ("field.social_capital", render.money(social_capital(p.total_investment, p.social_share_pct)).plain),
             ("field.status", status_label(language, p.status)),
             ("field.invested_to_date", render.money(row.invested_to_date).plain),
-            ("field.progress_pct", fmt_wan(progress) if progress is not None else ""),
+            ("field.progress_pct", fmt_percent(progress)),
             ("field.time_pace", pace),
             ("field.last_report_month", row.last_report_month or ""),
             ("field.version", str(p.version)),

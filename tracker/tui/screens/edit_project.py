@@ -18,7 +18,7 @@ from tracker.money import fmt_wan
 from tracker.safe_text import visible
 from tracker.tui.i18n import tr
 from tracker.tui.screens.form import ProjectFormScreen
-from tracker.tui.widgets.form_field import FormField
+from tracker.tui.widgets.form_field import FormField, text_area
 
 FIELDS: tuple[str, ...] = (
     "name",
@@ -34,6 +34,10 @@ FIELDS: tuple[str, ...] = (
     "note",
 )
 """The editable fields (``tracker.editing.EDITABLE``) in the order of the plan's table."""
+
+MULTILINE: frozenset[str] = frozenset({"content", "note"})
+"""Fields that may hold line breaks (``tracker.editing`` checks them ``multiline=True``): edited in a
+``TextArea`` that wraps inside the dialog (2-10's 建设内容 runs over eight lines), saved as typed."""
 
 
 def form_values(project: Project) -> dict[str, str]:
@@ -90,11 +94,12 @@ class EditProjectScreen(ProjectFormScreen):
 
     def compose_fields(self) -> ComposeResult:
         for field in FIELDS:
-            control = Input(value=self.original[field], id=f"input-{field}")
+            value = self.original[field]
+            control = text_area(field, value) if field in MULTILINE else Input(value=value, id=f"input-{field}")
             yield FormField(field, tr(self, f"field.{field}"), control)
 
     def changes(self) -> dict[str, str]:
-        return {f: self.input(f).value for f in FIELDS if self.input(f).value != self.original[f]}
+        return {f: self.value(f) for f in FIELDS if self.value(f) != self.original[f]}
 
     def submit(self) -> str | None:
         changes = self.changes()
@@ -118,7 +123,7 @@ class EditProjectScreen(ProjectFormScreen):
         except EditError as exc:  # a rule across fields, e.g. finish before start
             if exc.field in FIELDS:
                 self.field(exc.field).set_error(field_message(exc))
-            self.say(str(exc))
+            self.say(exc.user_message())
             return None
         return tr(self, "form.saved", code=self.code, version=result.version)
 
@@ -126,7 +131,7 @@ class EditProjectScreen(ProjectFormScreen):
         """Someone else saved the project: reload underneath what was typed, and the title."""
         fresh = form_values(project)
         for field in FIELDS:
-            if self.input(field).value == self.original[field]:
-                self.input(field).value = fresh[field]
+            if self.value(field) == self.original[field]:
+                self.set_value(field, fresh[field])
         self.original = fresh
         self.query_one("#edit-title", Label).update(tr(self, "form.edit_title", code=self.code, version=self.version))

@@ -17,10 +17,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from tracker.db import reading
 from tracker.editing import ConcurrentEditError, UnknownProjectError
+from tracker.errors import TrackerError
 from tracker.models import Project
 from tracker.portfolio import find
 from tracker.safe_text import plain_text
@@ -80,12 +81,26 @@ class ProjectFormScreen(ModalScreen[bool]):
         raise NotImplementedError
 
     def on_mount(self) -> None:
-        self.query_one(f"#input-{self.FOCUS}").focus()
+        """Open at the top of the form (the first fields say what is being written), focused on FOCUS."""
+        self.query_one(f"#input-{self.FOCUS}").focus(scroll_visible=False)
+        self.query_one(f"#{self.FORM}-fields", VerticalScroll).scroll_home(animate=False)
 
     # -- the widgets --------------------------------------------------------------------------
 
     def input(self, field: str) -> Input:
         return self.query_one(f"#input-{field}", Input)
+
+    def value(self, field: str) -> str:
+        """What a field holds: an ``Input``'s value or a ``TextArea``'s text (line breaks kept exactly)."""
+        control = self.query_one(f"#input-{field}")
+        return control.text if isinstance(control, TextArea) else cast(Input, control).value
+
+    def set_value(self, field: str, value: str) -> None:
+        control = self.query_one(f"#input-{field}")
+        if isinstance(control, TextArea):
+            control.text = value
+        else:
+            cast(Input, control).value = value
 
     def field(self, field: str) -> FormField:
         return self.query_one(f"#field-{field}", FormField)
@@ -126,10 +141,23 @@ class ProjectFormScreen(ModalScreen[bool]):
         except UnknownProjectError:
             self.say(tr(self, "detail.gone", code=self.code))
             return
+        except TrackerError as exc:  # any other refusal of the domain: beside its field when it names one
+            self.refused(exc)
+            return
         if saved is None:
             return
         self.tracker.say(saved)
         self.dismiss(True)
+
+    def refused(self, exc: TrackerError) -> None:
+        """A domain refusal: under the field it names (``exc.field``), else on the message line."""
+        field = getattr(exc, "field", None)
+        message = error_message(exc)
+        if field in self.FIELDS:
+            self.field(field).set_error(message)
+            self.say(tr(self, "form.fix_errors"))
+        else:
+            self.say(message)
 
     def submit(self) -> str | None:
         """Save through the domain with ``expected_version=self.version``; return what the app
@@ -154,3 +182,15 @@ class ProjectFormScreen(ModalScreen[bool]):
 
     def reloaded(self, project: Project) -> None:
         """After a conflict, show what else changed in ``project`` (already at its new version)."""
+
+
+def error_message(exc: TrackerError) -> str:
+    """A domain error as the form shows it under its field: without the ``field: `` prefix the
+    domain's messages carry for the CLI.
+
+    Domain messages are translated by the domain: when ``TrackerError.user_message`` takes the
+    interface language, pass it here (this is the one call to change)."""
+    text = exc.user_message()
+    field = getattr(exc, "field", None)
+    prefix = f"{field}: "
+    return text[len(prefix) :] if field and text.startswith(prefix) else text

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import DataTable, Header, Select
+from textual.widgets import DataTable, Header, Select, Static
 from textual.worker import get_current_worker
 
 from tracker.db import reading
@@ -79,6 +79,7 @@ class RollupsScreen(FilteredScreen):
         with Horizontal(id="rollup-body"):
             yield DataTable(id="rollup-table", cursor_type="row", zebra_stripes=True)
             yield RollupChart(id="chart")
+        yield Static("", id="rounding-note", markup=False)
         yield KeyBar()
 
     @property
@@ -143,9 +144,10 @@ class RollupsScreen(FilteredScreen):
                 render.money(row.planned),
                 render.money(row.social_capital),
                 render.money(row.invested),
-                render.share(row.invested_pct),
+                render.percent(row.invested_pct),
                 key=str(index),
             )
+        self.show_rounding_note(rows)
         dims_text = " › ".join(self.t(f"dim.{d}") for d in dims)
         self.query_one(RollupChart).show(
             labels, amounts, self.t("rollups.chart"), xlabel=self.t(f"dim.{dims[0]}"), ylabel=self.t("rollups.unit")
@@ -153,6 +155,16 @@ class RollupsScreen(FilteredScreen):
         self.sub_title = " · ".join(
             (self.t(self.VIEW), self.t("rollups.by", dims=dims_text), self.t("app.as_of", date=app.as_of.isoformat()))
         )
+
+    def show_rounding_note(self, rows: list[Any]) -> None:
+        """Under the table, when a shown subtotal or total is not the sum of its shown rows: totals
+        are summed from exact values (whole fen), each figure is rounded to two decimals for display."""
+        from tracker.numbers import fmt_money, rollup_gap
+
+        gap = rollup_gap(rows)
+        note = self.query_one("#rounding-note", Static)
+        note.update(self.t("rollups.rounding_note", gap=fmt_money(gap)) if gap else "")
+        note.display = bool(gap)
 
     def axis_label(self, row: Any, position: int) -> str:
         """What names a top-level group on the chart's axis and before its row: the plan's own number

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Label, Static, TextArea
 
 from tracker.safe_text import plain_text
 from tracker.tui.styles import tcss
@@ -36,3 +36,12 @@ class FormField(Vertical):
     @property
     def error(self) -> str:
         return str(self.query_one(".field-error", Static).render()) if self.has_class("-error") else ""
+
+
+def text_area(name: str, text: str = "") -> TextArea:
+    """The control of a multi-line field (``#input-{name}``): soft-wrapped inside the dialog, a few
+    lines high and scrolled within (:file:`form_field.tcss`), its line breaks kept exactly as typed.
+    Tab moves to the next field, as in an ``Input``."""
+    return TextArea(
+        text, soft_wrap=True, show_line_numbers=False, tab_behavior="focus", id=f"input-{name}", classes="multiline"
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from tracker.money import fmt_wan_grouped
+from tracker.numbers import fmt_money
 from tracker.tui.data import Totals
 from tracker.tui.i18n import tr
 from tracker.tui.styles import tcss
@@ -52,8 +52,8 @@ class SummaryBar(Static):
             self,
             "portfolio.summary",
             count=f"{totals.count:,}",
-            total=fmt_wan_grouped(totals.total),
-            planned=fmt_wan_grouped(totals.planned),
+            total=fmt_money(totals.total),
+            planned=fmt_money(totals.planned),
             loaded=f"{loaded:,}",
         )
         self.update(f"{text} · {extra}" if extra else text)
