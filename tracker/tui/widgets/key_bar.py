@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from tracker.tui.i18n import STRINGS, tr
+from tracker.tui.i18n import has_message, tr
 
 
 class KeyBar(Footer):
@@ -27,6 +27,6 @@ class KeyBar(Footer):
         for widget in super().compose():
             if isinstance(widget, FooterKey):
                 binding_id = ids.get((widget.key, widget.action))
-                if binding_id and f"key.{binding_id}" in STRINGS:
+                if binding_id and has_message(f"key.{binding_id}"):
                     widget.description = tr(self, f"key.{binding_id}")
             yield widget
