@@ -59,7 +59,7 @@ def rollup_command(
         with reading(engine) as session:
             rows = rollup(session, dims, where, spread=rule, as_of=st.as_of)
     except RollupError as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
     if output is not None:
         write_rollup_file(output, fmt, rows, dims, bom=bool(st.config.get("export.bom")))
         echo(f"wrote {len(rows)} rollup rows to {output}", err=True)
@@ -324,7 +324,7 @@ def view_save(
     try:
         config = save(st.config, name, text)
     except (ViewError, ConfigError) as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
     echo(f"saved view @{name} = {config.views[name]!r} in {config.path}")
 
 
@@ -356,7 +356,7 @@ def view_delete(
     try:
         config = delete(st.config, name.lstrip("@"))
     except (ViewError, ConfigError) as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
     echo(f"deleted view @{name.lstrip('@')} from {config.path}")
 
 
@@ -397,7 +397,7 @@ def config_get(
     try:
         echo(_show(config.get(key)))
     except ConfigError as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
 
 
 @config_app.command("set", context_settings=FILTER_COMMAND)
@@ -418,5 +418,5 @@ def config_set(
         else:
             config = update(st.config, key, coerce(key, value))
     except (ConfigError, ViewError) as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
     echo(f"{key} = {_show(config.get(key))} in {config.path}")

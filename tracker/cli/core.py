@@ -29,7 +29,7 @@ def default_command(ctx: typer.Context) -> None:
     try:
         result = init_database(st.url, actor=st.actor(), file_mode=_file_mode(ctx))
     except DatabaseError as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
     if result.created and result.import_result:
         echo(f"Created {st.url} from the bundled plan ({result.import_result.projects} projects).", err=True)
     from tracker.cli import tui as tui_command
@@ -50,7 +50,7 @@ def init(
     try:
         result = init_database(st.url, force=force, actor=st.actor(), file_mode=_file_mode(ctx))
     except DatabaseError as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
     if not result.created:
         echo(f"{st.url} already holds a portfolio; nothing changed (use --force to start over).")
         return
@@ -96,9 +96,9 @@ def import_plan(
             file_mode=_file_mode(ctx),
         )
     except PlanFormatError as exc:
-        fail(str(exc), EXIT_FINDINGS)
+        fail(str(exc), EXIT_FINDINGS, error=exc)
     except DatabaseError as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
     if fmt == "json":
         print_json(import_report_data(result))
     else:
@@ -308,7 +308,7 @@ def edit(
     try:
         result = edit_project(engine, code, parse_assignments(assignments), expected_version=expect_version, actor=st.actor())
     except (EditError, UnknownProjectError, ConcurrentEditError) as exc:
-        fail(str(exc).strip("'\""), EXIT_FINDINGS)
+        fail(str(exc).strip("'\""), EXIT_FINDINGS, error=exc)
     if not result.changed:
         echo(f"{code}: nothing to change (version {result.version})")
         return

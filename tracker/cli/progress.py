@@ -102,7 +102,7 @@ def progress(
             as_of=st.as_of,
         )
     except (ProgressError, UnknownProjectError, ConcurrentEditError) as exc:
-        fail(str(exc).strip("'\""), EXIT_FINDINGS)
+        fail(str(exc).strip("'\""), EXIT_FINDINGS, error=exc)
     if fmt == "json":
         print_json(
             {
@@ -142,7 +142,7 @@ def _list_progress(engine: Any, code: str, fmt: str) -> None:
         with reading(engine) as session:
             records = project_progress(session, code)
     except UnknownProjectError as exc:
-        fail(str(exc).strip("'\""), EXIT_FINDINGS)
+        fail(str(exc).strip("'\""), EXIT_FINDINGS, error=exc)
     data = [_record_data(r) for r in records]
     if fmt == "json":
         print_json(data)
@@ -224,7 +224,7 @@ def annual_plan(
     try:
         result = set_annual_plan(st.engine(), code, year, amount, actor=st.actor(), expected_version=expect_version)
     except (ProgressError, UnknownProjectError, ConcurrentEditError) as exc:
-        fail(str(exc).strip("'\""), EXIT_FINDINGS)
+        fail(str(exc).strip("'\""), EXIT_FINDINGS, error=exc)
     if result.operation_id is None:
         echo(f"{result.code} {year}: nothing to change")
         return
@@ -359,7 +359,7 @@ def undo_command(
     try:
         result = undo(st.engine(), operation, actor=st.actor(), dry_run=dry_run)
     except UndoError as exc:
-        fail(str(exc), EXIT_FINDINGS)
+        fail(str(exc), EXIT_FINDINGS, error=exc)
     if fmt == "json":
         print_json(
             {

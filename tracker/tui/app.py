@@ -26,6 +26,7 @@ from textual.screen import Screen
 
 from tracker.config import Config, ConfigError, update
 from tracker.db import reading
+from tracker.errors import in_language
 from tracker.tui import data
 from tracker.tui.i18n import LANGUAGES, other_language, translate
 
@@ -224,7 +225,7 @@ class TrackerApp(App[None], inherit_bindings=False):
         try:
             self.set_config(update(self.config, "general.language", language))
         except (ConfigError, OSError) as exc:
-            self.say(self.t("app.language_not_saved", error=exc), "warning")
+            self.say(self.t("app.language_not_saved", error=in_language(exc, self.language)), "warning")
         else:
             self.say(self.t("app.language_set"))
         for screen in self.screen_stack:
@@ -255,7 +256,11 @@ class TrackerApp(App[None], inherit_bindings=False):
 
         with reading(self.engine) as session:
             operation = undoable(session)
-        return None if operation is None else operation.summary
+        if operation is None:
+            return None
+        from tracker.operation_text import describe  # the summary in the interface's language
+
+        return describe(operation.kind, operation.summary, self.language)
 
     def _undo_confirmed(self, confirmed: bool | None) -> None:
         if not confirmed:
@@ -265,9 +270,11 @@ class TrackerApp(App[None], inherit_bindings=False):
         try:
             result = undo_last(self.engine, self.actor)
         except UndoError as exc:
-            self.say(self.t("undo.failed", error=exc), "error")
+            self.say(self.t("undo.failed", error=in_language(exc, self.language)), "error")
             return
-        self.say(self.t("undo.done", summary=result.summary))
+        from tracker.operation_text import describe
+
+        self.say(self.t("undo.done", summary=describe(result.kind, result.summary, self.language)))
         self.data_changed()
 
     def action_choose_view(self) -> None:
@@ -306,7 +313,18 @@ class TrackerApp(App[None], inherit_bindings=False):
 
     # -- command palette -------------------------------------------------------------------
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its search prompt in the interface's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=self.t("palette.placeholder")))
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every palette entry, in the interface's language. Textual's own entries are English, so
+        the two worth keeping (quit, screenshot) are said again here and the rest (theme, its keys
+        panel, maximize: English screens of their own) left out. The language command's title holds
+        both languages' words for it, so "language", "语言", "中文" and "English" all find it."""
         t = self.t
         yield SystemCommand(t("view.portfolio"), t("cmd.portfolio"), lambda: self.action_show_view("portfolio"))
         yield SystemCommand(t("view.rollups"), t("cmd.rollups"), lambda: self.action_show_view("rollups"))
@@ -316,6 +334,7 @@ class TrackerApp(App[None], inherit_bindings=False):
         yield SystemCommand(t("key.save_view"), t("cmd.save_view"), self.action_save_view)
         yield SystemCommand(t("filter.label"), t("cmd.clear_filter"), self.action_clear_filter)
         yield SystemCommand(t("key.undo"), t("cmd.undo"), self.action_undo)
-        yield SystemCommand(t("key.language"), t("cmd.language"), self.action_toggle_language)
+        yield SystemCommand(t("key.language_long"), t("cmd.language"), self.action_toggle_language)
         yield SystemCommand(t("key.help"), t("cmd.help"), self.action_help)
-        yield from super().get_system_commands(screen)
+        yield SystemCommand(t("key.screenshot"), t("cmd.screenshot"), lambda: self.set_timer(0.1, self.deliver_screenshot))
+        yield SystemCommand(t("key.quit"), t("cmd.quit"), self.action_quit)

@@ -74,9 +74,9 @@ class ProgressFormScreen(ProjectFormScreen):
             )
         except ProgressError as exc:
             if exc.field in FIELDS:
-                self.field(exc.field).set_error(exc.message)
+                self.field(exc.field).set_error(exc.field_message(app.language))
                 self.say(tr(self, "form.fix_errors"))
             else:
-                self.say(str(exc))
+                self.say(exc.user_message(app.language))
             return None
         return tr(self, "form.progress_saved", code=self.code, month=result.month)
