@@ -31,6 +31,14 @@ if os.environ.get("HYPOTHESIS_PROFILE"):
     settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 
+@pytest.fixture(autouse=True)
+def english_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's messages in English whatever the machine's locale (``LANG=zh_CN.UTF-8`` would make
+    them Chinese: docs/languages.md), so the tests' expected texts hold everywhere; the tests of the
+    Chinese CLI set their own environment."""
+    monkeypatch.setenv("TRACKER_LANGUAGE", "en")
+
+
 @pytest.fixture(scope="session")
 def plan_path() -> Path:
     """The bundled published plan (a copy of the Xiangtan plan text, annex 1 at lines 862–2918)."""
