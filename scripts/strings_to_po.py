@@ -60,7 +60,10 @@ def strings_from(source: Path) -> dict[str, tuple[str, str]]:
     """The literal ``STRINGS`` dict assigned in ``source`` (a Python file), without running the file."""
     tree = ast.parse(source.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        target = node.target if isinstance(node, ast.AnnAssign) else (node.targets[0] if isinstance(node, ast.Assign) else None)
+        if isinstance(node, ast.AnnAssign):
+            target = node.target
+        else:
+            target = node.targets[0] if isinstance(node, ast.Assign) else None
         if isinstance(target, ast.Name) and target.id == "STRINGS" and node.value is not None:
             return dict(ast.literal_eval(node.value))
     raise SystemExit(f"{source}: no STRINGS = {{...}} literal found")

@@ -17,7 +17,9 @@ from tracker.messages import has_message, translate
 from tracker.models import Status
 
 _EDIT = re.compile(r"edit (?P<code>.+?): (?P<fields>.+)", re.DOTALL)
-_MONTH = re.compile(r"(?P<verb>progress|correct) (?P<code>\S+) (?P<month>\d{4}-\d{2}): (?P<status>[^,]+), (?P<amount>.+) 万元")
+_MONTH = re.compile(
+    r"(?P<verb>progress|correct) (?P<code>\S+) (?P<month>\d{4}-\d{2}): (?P<status>[^,]+), (?P<amount>.+) 万元"
+)
 _ANNUAL = re.compile(r"annual plan (?P<code>\S+) (?P<year>\d{4}): (?P<value>.+)", re.DOTALL)
 
 
