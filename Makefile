@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-slow bench bench-deps data clean system-deps
+.PHONY: run test test-slow bench bench-deps data clean system-deps messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,9 @@ data: $(STAMP)  ## regenerate data/xiangtan_projects.csv from the bundled plan t
 
 clean:
 	rm -rf $(VENV) tracker.db tracker.db-wal tracker.db-shm .pytest_cache
+
+messages: $(STAMP)  ## catalogue: extract the msgids the code uses, add missing ones to both .po files, compile the .mo files
+	$(VENV)/bin/pybabel extract --no-location --omit-header --sort-output -k t -k tr:2 -k translate:2 -k of:1 -k at:1 \
+		-k Phrase:1 -o tracker/locale/tracker.pot tracker
+	$(PY) scripts/strings_to_po.py --pot tracker/locale/tracker.pot
+	$(VENV)/bin/pybabel compile --statistics -D tracker -d tracker/locale

@@ -40,6 +40,14 @@ def private_preferences(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     return path
 
 
+@pytest.fixture(autouse=True)
+def english_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's messages in English whatever the machine's locale (``LANG=zh_CN.UTF-8`` would make
+    them Chinese: docs/languages.md), so the tests' expected texts hold everywhere; the tests of the
+    Chinese CLI set their own environment."""
+    monkeypatch.setenv("TRACKER_LANGUAGE", "en")
+
+
 @pytest.fixture(scope="session")
 def plan_path() -> Path:
     """The bundled published plan (a copy of the Xiangtan plan text, annex 1 at lines 862–2918)."""

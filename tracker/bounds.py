@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import TypeVar
 
 from tracker.errors import RefusedError, TrackerError
+
+E = TypeVar("E", bound=TrackerError)
 
 AMOUNT_PLACES = 2
 """Decimals of 万元 allowed in a typed or published amount."""
@@ -89,14 +92,19 @@ def check_text(text: str, what: str, *, multiline: bool = True, max_length: int 
 
     limit = max_length if max_length is not None else (MAX_TEXT_LENGTH if multiline else MAX_LINE_LENGTH)
     if len(text) > limit:
-        raise BoundsError(f"{what}: {len(text)} characters is more than {limit}")
+        raise _field(BoundsError, what, "error.text.too_long", length=len(text), limit=limit)
     if has_control(text) or (not multiline and has_control(text, layout=True)):
-        raise BoundsError(
-            f"{what}: control characters are not allowed: {shown(visible(text, single_line=True), 60, quote=False)}"
-        )
+        shown_text = shown(visible(text, single_line=True), 60, quote=False)
+        raise _field(BoundsError, what, "error.text.control", text=shown_text)
     if _SURROGATE.search(text):
-        raise BoundsError(f"{what}: not valid text (undecodable bytes)")
+        raise _field(BoundsError, what, "error.text.undecodable")
     return text
+
+
+def _field(error: type[E], what: str, message_id: str, **values: object) -> E:
+    """``error`` reading ``<what>: <message>``, the message a catalogue entry of its own (so a form can
+    show it under the field, without the name, in the interface's language: ``TrackerError.detail``)."""
+    return error.of("error.field", field=what, message=error.of(message_id, **values))
 
 
 def one_newline(text: str) -> str:
@@ -110,7 +118,7 @@ def check_int(
     """``value`` if ``low <= value <= high``; else ``error`` (default :class:`BoundsError`, exit 1; an
     option passes :class:`~tracker.errors.UsageError`, exit 2) naming ``what`` and the range."""
     if not low <= value <= high:
-        raise error(f"{what}: {shown(value, quote=False)} is out of range ({low}–{high})")
+        raise _field(error, what, "error.int.out_of_range", value=shown(value, quote=False), low=low, high=high)
     return value
 
 
@@ -120,10 +128,10 @@ def parse_int(
     """A whole number written in ASCII digits (``２０`` and ``²`` are refused), within ``low``–``high``."""
     raw = text.strip()
     if not _ASCII_INT.fullmatch(raw):
-        raise error(f"{what}: {shown(text)} is not a whole number (digits 0-9)")
+        raise _field(error, what, "error.int.not_whole", value=shown(text))
     digits = raw.lstrip("+-").lstrip("0")
     if len(digits) > len(str(max(abs(low), abs(high)))):  # too long to be in range: never int() 50,000 digits
-        raise error(f"{what}: {shown(raw, quote=False)} is out of range ({low}–{high})")
+        raise _field(error, what, "error.int.out_of_range", value=shown(raw, quote=False), low=low, high=high)
     return check_int(int(raw), what, low, high, error=error)
 
 
@@ -136,11 +144,13 @@ def check_amount(amount: Decimal, what: str, *, error: type[TrackerError] = Boun
     """``amount`` (万元) if at most two decimals and within ±:data:`MAX_AMOUNT_WAN`; else ``error``
     (its message reads ``<what> <amount> is …``, like the money parser's)."""
     if not amount.is_finite():
-        raise error(f"{what} {amount} is not a number")
+        raise error.of("error.amount.not_a_number", what=what, value=amount)
     if abs(amount) > MAX_AMOUNT_WAN:
-        raise error(f"{what} {shown(amount, quote=False)} is out of range (at most {MAX_AMOUNT_WAN:,} 万元 either way)")
+        raise error.of(
+            "error.amount.out_of_range", what=what, value=shown(amount, quote=False), limit=f"{MAX_AMOUNT_WAN:,}"
+        )
     if amount != amount.quantize(Decimal(1).scaleb(-AMOUNT_PLACES)):
-        raise error(f"{what} {shown(amount, quote=False)} has more than {AMOUNT_PLACES} decimal places")
+        raise error.of("error.amount.places", what=what, value=shown(amount, quote=False), places=AMOUNT_PLACES)
     return amount
 
 

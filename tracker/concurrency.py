@@ -20,10 +20,12 @@ class ConcurrentEditError(RefusedError, RuntimeError):
 
     def __init__(self, code: str, expected: int, actual: int | None = None) -> None:
         self.code, self.expected, self.actual = code, expected, actual
-        now = f"version {actual}" if actual is not None else "a newer version"
-        super().__init__(
-            f"project {code} was changed by someone else ({now}, you had version {expected}); reload and try again"
-        )
+        from tracker.messages import Phrase, english
+
+        now = Phrase("error.conflict.version", version=actual) if actual is not None else Phrase("error.conflict.newer")
+        values = {"code": code, "now": now, "expected": expected}
+        super().__init__(english("error.conflict", values))
+        self.localize("error.conflict", **values)
 
 
 def check_version(project: Project, expected: int | None) -> None:

@@ -96,4 +96,6 @@ def validate(district: str, gaz: Gazetteer | None = None) -> str:
     for d in gaz.districts:
         if value in d.aliases:
             return d.name
-    raise ValueError(f"unknown district {district!r}; expected one of {', '.join(gaz.all_names)}")
+    from tracker.bounds import BoundsError  # a ValueError that can also say itself in Chinese
+
+    raise BoundsError.of("error.district.unknown", district=repr(district), names=", ".join(gaz.all_names))

@@ -20,18 +20,14 @@ from tracker.bounds import BoundsError, check_text, one_newline
 from tracker.concurrency import ConcurrentEditError, check_version, claim  # noqa: F401 (re-exported)
 from tracker.db import transaction
 from tracker.districts import validate as validate_district
-from tracker.errors import RefusedError
+from tracker.errors import FieldError, RefusedError, TrackerError
 from tracker.importing.plan_text import year_span
 from tracker.models import Project
-from tracker.money import MoneyError, parse_share, parse_wan
+from tracker.money import parse_share, parse_wan
 
 
-class EditError(RefusedError, ValueError):
+class EditError(FieldError):
     """A value the user gave cannot be stored; ``field`` names which."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(f"{field}: {message}")
 
 
 class UnknownProjectError(RefusedError, LookupError):
@@ -47,32 +43,32 @@ def _text(required: bool, *, multiline: bool = False) -> Callable[[str], str]:
     def parse(value: str) -> str:
         value = value.strip()
         if required and not value:
-            raise ValueError("must not be empty")
+            raise BoundsError.of("error.not_empty")
         try:
             return check_text(one_newline(value) if multiline else value, "text", multiline=multiline)
         except BoundsError as exc:
-            raise ValueError(str(exc).removeprefix("text: ")) from exc
+            raise exc.detail from exc  # "text: …" without its name: the caller names the field
 
     return parse
 
 
 def _money(value: str) -> Decimal:
-    try:
-        amount = parse_wan(value)
-    except MoneyError as exc:
-        raise ValueError(str(exc)) from exc
+    amount = parse_wan(value)  # a MoneyError is a ValueError: the caller names the field
     if amount < 0:
-        raise ValueError("must not be negative")
+        raise BoundsError.of("error.not_negative")
     return amount
 
 
 def _share(value: str) -> Decimal | None:
     if not value.strip():
         return None
-    try:
-        return parse_share(value)
-    except MoneyError as exc:
-        raise ValueError(str(exc)) from exc
+    return parse_share(value)
+
+
+def _reason(error: Exception) -> str | TrackerError:
+    """What a field's parser said: the TrackerError itself (so the form can say it in the interface's
+    language), or the text of a plain ValueError."""
+    return error if isinstance(error, TrackerError) else str(error)
 
 
 def _district(value: str) -> str:
@@ -127,7 +123,7 @@ def _years_values(field: str, text: str) -> dict[str, Any]:
         _text(required=True)(text)
         first, last = year_span(text)
     except ValueError as exc:
-        raise EditError(field, str(exc)) from exc
+        raise EditError(field, _reason(exc)) from exc
     year, month = first if field == "start" else last
     return {f"{field}_text": text.strip(), f"{field}_year": year, f"{field}_month": month}
 
@@ -145,11 +141,11 @@ def validate(changes: Mapping[str, str]) -> dict[str, Any]:
         except EditError as exc:
             errors.append(exc)
         except ValueError as exc:
-            errors.append(EditError(field, str(exc)))
+            errors.append(EditError(field, _reason(exc)))
     if errors:
         raise errors[0] if len(errors) == 1 else EditError(", ".join(e.field for e in errors), "; ".join(str(e) for e in errors))
     if "start_year" in values and "finish_year" in values and values["finish_year"] < values["start_year"]:
-        raise EditError("finish", "is before the start")
+        raise EditError("finish", RefusedError.of("error.finish_before_start"))
     return values
 
 

@@ -59,7 +59,8 @@ from tracker.bounds import (
     parse_int,
     shown,
 )
-from tracker.errors import UsageError
+from tracker.errors import TrackerError, UsageError
+from tracker.messages import Phrase
 from tracker.models import Category, Project, Status
 from tracker.money import MoneyError, fmt_wan, parse_share, parse_wan
 from tracker.rules import TAGS, WarningSettings, tag_predicate
@@ -76,6 +77,14 @@ class FilterError(UsageError, ValueError):
         self.message = message
         self.position = max(0, position)
         self.length = max(1, length)
+
+    @classmethod
+    def at(cls, message_id: str, position: int = 0, length: int = 1, /, **values: Any) -> FilterError:
+        """The error of catalogue message ``message_id`` (English in ``message``; any language in
+        ``user_message``) at ``position`` for ``length`` characters of the filter text."""
+        from tracker.messages import english
+
+        return cls(english(message_id, values), position, length).localize(message_id, **values)
 
     def caret(self, text: str, window: int = 120) -> str:
         """The filter text and, under it, ``^~~~`` under the offending part (CJK counts two columns).
@@ -312,11 +321,11 @@ def _read_quoted(text: str, start: int) -> tuple[str, int]:
             continue
         if ch == '"':
             if not _is_delim(text, i + 1):
-                raise FilterError("a closing quote must be followed by a space or a parenthesis", i + 1, 1)
+                raise FilterError.at("filter.e.quote_end", i + 1, 1)
             return "".join(out), i + 1
         out.append(ch)
         i += 1
-    raise FilterError("this quote is never closed", start, len(text) - start)
+    raise FilterError.at("filter.e.quote_open", start, len(text) - start)
 
 
 def _read_run(text: str, start: int) -> int:
@@ -324,7 +333,7 @@ def _read_run(text: str, start: int) -> int:
     i = start
     while not _is_delim(text, i):
         if text[i] == '"':
-            raise FilterError("a quote in the middle of a word: quote the whole value", i, 1)
+            raise FilterError.at("filter.e.quote_middle", i, 1)
         i += 1
     return i
 
@@ -343,14 +352,14 @@ def tokenize(text: str) -> list[Token]:
             i += 1
         elif ch == "-":
             if i + 1 >= n or text[i + 1].isspace() or text[i + 1] == ")":
-                raise FilterError("'-' must be followed by what to exclude, with no space", i, 1)
+                raise FilterError.at("filter.e.minus", i, 1)
             tokens.append(Token("not", i, 1))
             i += 1
         elif ch in "+@":
             end = _read_run(text, i + 1)
             if end == i + 1:
-                what = "a tag name" if ch == "+" else "a view name"
-                raise FilterError(f"'{ch}' must be followed by {what}", i, 1)
+                key = "filter.e.tag_name" if ch == "+" else "filter.e.view_name"
+                raise FilterError.at(key, i, 1)
             name = text[i + 1 : end]
             tokens.append(Token("tag", i, end - i, name.lower()) if ch == "+" else Token("view", i, end - i, name))
             i = end
@@ -369,7 +378,7 @@ def tokenize(text: str) -> list[Token]:
                     end = _read_run(text, vstart)
                     value = text[vstart:end]
                     if not value:
-                        raise FilterError(f"expected a value after '{text[i:vstart]}'", i, vstart - i)
+                        raise FilterError.at("filter.e.value_after", i, vstart - i, term=text[i:vstart])
                 tokens.append(
                     Token(
                         "term", i, end - i, value, field=ident.group(), op=":" if op.group() == "：" else op.group(),
@@ -442,7 +451,7 @@ class _Parser:
         node = self.or_expr()
         token = self.peek()
         if token.kind == ")":
-            raise FilterError("this ')' has no matching '('", token.pos, 1)
+            raise FilterError.at("filter.e.close_paren", token.pos, 1)
         if token.kind != "end":  # pragma: no cover - or_expr consumes every other token
             raise FilterError("unexpected text", token.pos, token.length)
         return node
@@ -452,7 +461,7 @@ class _Parser:
         while self.peek().kind == "or":
             op = self.take()
             if self.peek().kind in ("end", ")", "or", "and"):
-                raise FilterError("'or' must be followed by a term", op.pos, op.length)
+                raise FilterError.at("filter.e.followed", op.pos, op.length, word="or")
             items.append(self.and_expr())
         return _combine(Or, items)
 
@@ -462,7 +471,7 @@ class _Parser:
             if self.peek().kind == "and":
                 op = self.take()
                 if self.peek().kind in ("end", ")", "or", "and"):
-                    raise FilterError("'and' must be followed by a term", op.pos, op.length)
+                    raise FilterError.at("filter.e.followed", op.pos, op.length, word="and")
             items.append(self.unary())
         return _combine(And, items)
 
@@ -471,8 +480,9 @@ class _Parser:
         if token.kind == "not":
             self.take()
             if self.peek().kind in ("end", ")", "or", "and"):
-                raise FilterError(f"'{self.text[token.pos:token.pos + token.length]}' must be followed by a term",
-                                  token.pos, token.length)
+                raise FilterError.at(
+                    "filter.e.followed", token.pos, token.length, word=self.text[token.pos : token.pos + token.length]
+                )
             self.deeper(token)
             node = Not(self.unary())
             self.depth -= 1
@@ -483,13 +493,13 @@ class _Parser:
         token = self.take()
         if token.kind == "(":
             if self.peek().kind == "end":
-                raise FilterError("this '(' is never closed", token.pos, 1)
+                raise FilterError.at("filter.e.open_paren", token.pos, 1)
             if self.peek().kind == ")":
-                raise FilterError("empty parentheses", token.pos, self.peek().pos - token.pos + 1)
+                raise FilterError.at("filter.e.empty_parens", token.pos, self.peek().pos - token.pos + 1)
             self.deeper(token)
             node = self.or_expr()
             if self.peek().kind != ")":
-                raise FilterError("this '(' is never closed", token.pos, 1)
+                raise FilterError.at("filter.e.open_paren", token.pos, 1)
             self.take()
             self.depth -= 1
             return node
@@ -504,18 +514,18 @@ class _Parser:
         if token.kind == "view":
             return self.view(token)
         if token.kind == ")":
-            raise FilterError("this ')' has no matching '('", token.pos, 1)
+            raise FilterError.at("filter.e.close_paren", token.pos, 1)
         if token.kind in ("or", "and"):
-            raise FilterError(f"'{token.text}' must come between two terms", token.pos, token.length)
+            raise FilterError.at("filter.e.between", token.pos, token.length, word=token.text)
         if token.kind == "end":
-            raise FilterError("the filter ends where a term was expected", token.pos, 1)
+            raise FilterError.at("filter.e.ends", token.pos, 1)
         raise FilterError("expected a term here", token.pos, token.length)  # pragma: no cover
 
     def view(self, token: Token) -> Node:
         name = token.text
         if name not in self.views:
-            known = ", ".join(f"@{v}" for v in sorted(self.views)) or "none saved"
-            raise FilterError(f"unknown view @{name} (views: {known})", token.pos, token.length)
+            known = ", ".join(f"@{v}" for v in sorted(self.views)) or Phrase("filter.none_saved")
+            raise FilterError.at("filter.e.unknown_view", token.pos, token.length, name=name, known=known)
         if name in self.expanding:
             chain = " → ".join(f"@{v}" for v in (*self.expanding, name))
             raise FilterError(f"view @{name} refers to itself ({chain})", token.pos, token.length)
@@ -526,7 +536,7 @@ class _Parser:
         except FilterError as exc:
             raise FilterError(f"in view @{name} = {inner_text!r}: {exc.message}", token.pos, token.length) from exc
         if isinstance(node, Everything):
-            raise FilterError(f"view @{name} is empty", token.pos, token.length)
+            raise FilterError.at("filter.e.empty_view", token.pos, token.length, name=name)
         self.depth -= 1
         return node
 
@@ -543,7 +553,7 @@ def check_text(text: str) -> None:
         )
     for i, ch in enumerate(text):
         if ch not in "\t\n" and (has_control(ch) or "\ud800" <= ch <= "\udfff"):
-            raise FilterError(f"a control character or undecodable byte in the filter ({ch!r})", i, 1)
+            raise FilterError.at("filter.e.control", i, 1, char=repr(ch))
 
 
 def _combine(kind: type[And | Or], items: list[Node]) -> Node:
@@ -554,17 +564,16 @@ def _combine(kind: type[And | Or], items: list[Node]) -> Node:
     return flat[0] if len(flat) == 1 else kind(tuple(flat))
 
 
-def _suggest(word: str, choices: Sequence[str], prefix: str = "") -> str:
+def _suggest(word: str, choices: Sequence[str], prefix: str = "") -> Phrase | str:
     close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {prefix}{close[0]}?)" if close else ""
+    return Phrase("filter.did_you_mean", word=f"{prefix}{close[0]}") if close else ""
 
 
 def _tag(token: Token) -> Node:
     if token.text not in TAGS:
-        raise FilterError(
-            f"unknown tag +{token.text}{_suggest(token.text, list(TAGS), '+')}; tags: "
-            + ", ".join(f"+{t}" for t in TAGS),
-            token.pos, token.length,
+        raise FilterError.at(
+            "filter.e.unknown_tag", token.pos, token.length,
+            tag=token.text, suggestion=_suggest(token.text, list(TAGS), "+"), tags=", ".join(f"+{t}" for t in TAGS),
         )
     return Tag(token.text)
 
@@ -573,16 +582,22 @@ def _term(token: Token) -> Node:
     name, op, raw = token.field, token.op, token.text
     spec = FIELDS.get(name)
     if spec is None:
-        raise FilterError(
-            f"unknown field {name!r}{_suggest(name, list(FIELDS))}; fields: {', '.join(FIELDS)}",
-            token.pos, len(name),
+        raise FilterError.at(
+            "filter.e.unknown_field", token.pos, len(name),
+            field=repr(name), suggestion=_suggest(name, list(FIELDS)), fields=", ".join(FIELDS),
         )
     if op not in OPERATORS[spec.kind]:
-        raise FilterError(f"{name} does not take {op!r}; use one of {' '.join(OPERATORS[spec.kind])}",
-                          token.pos + len(name), len(op))
+        raise FilterError.at(
+            "filter.e.operator", token.pos + len(name), len(op),
+            name=name, op=repr(op), ops=" ".join(OPERATORS[spec.kind]),
+        )
 
-    def bad(message: str) -> FilterError:
-        return FilterError(message, token.value_pos, token.value_len)
+    def bad(message: str | TrackerError) -> FilterError:
+        """The value's error, under the value; a TrackerError's message id carries over."""
+        error = FilterError(str(message), token.value_pos, token.value_len)
+        if isinstance(message, TrackerError) and message.message_id is not None:
+            error.localize(message.message_id, **message.message_values)
+        return error
 
     if spec.kind == "text":
         return Compare(name, op, raw)
@@ -592,7 +607,7 @@ def _term(token: Token) -> Node:
         try:
             return Compare(name, op, parse_int(raw, "category number", 1, MAX_CATEGORY_ORDINAL, error=FilterError))
         except FilterError as exc:
-            raise bad(exc.message) from exc
+            raise bad(exc) from exc
     if spec.kind == "status":
         try:
             return Compare(name, op, Status.parse(raw))
@@ -613,16 +628,16 @@ def _term(token: Token) -> Node:
 def _number(spec: FieldSpec, text: str, bad: Any) -> int | Decimal:
     if spec.kind == "year":
         if not re.fullmatch(r"[0-9]{4}", text):
-            raise bad(f"{spec.name} takes a year such as 2023, not {shown(text)}")
+            raise bad(FilterError.at("filter.e.year", name=spec.name, value=shown(text)))
         year = int(text)
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise bad(f"{spec.name}: year {year} is out of range ({MIN_YEAR}–{MAX_YEAR})")
         return year
-    unit = "a percentage such as 9.24" if spec.kind == "share" else "an amount in 万元 such as 1500 or 3460.44"
+    unit = "filter.e.takes_share" if spec.kind == "share" else "filter.e.takes_amount"
     try:
         return parse_share(text) if spec.kind == "share" else parse_wan(text)
     except MoneyError as exc:
-        raise bad(f"{spec.name} takes {unit}: {exc}") from exc
+        raise bad(FilterError.at(unit, name=spec.name, error=exc)) from exc
 
 
 def parse(text: str, views: Mapping[str, str] | None = None) -> Node:

@@ -42,14 +42,14 @@ def parse_decimal(text: str, *, places: int, what: str = "amount") -> Decimal:
     """
     cleaned = text.strip().replace(",", "").replace("，", "")
     if not _NUMBER.match(cleaned):
-        raise MoneyError(f"{what} {shown(text)} is not a number")
+        raise MoneyError.of("error.amount.not_a_number", what=what, value=shown(text))
     try:
         value = Decimal(cleaned)
     except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
-        raise MoneyError(f"{what} {text!r} is not a number") from exc
+        raise MoneyError.of("error.amount.not_a_number", what=what, value=repr(text)) from exc
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
-        raise MoneyError(f"{what} {shown(text)} has more than {places} decimal places")
+        raise MoneyError.of("error.amount.places", what=what, value=shown(text), places=places)
     return value
 
 
@@ -69,9 +69,9 @@ def parse_share(text: str) -> Decimal:
 def check_share(share: Decimal) -> Decimal:
     """A share in percent if it lies in 0–100 with at most two decimals; else :class:`MoneyError`."""
     if not share.is_finite() or not 0 <= share <= MAX_SHARE_PCT:
-        raise MoneyError(f"share {shown(share, quote=False)} is out of range (0–{MAX_SHARE_PCT}%)")
+        raise MoneyError.of("error.share.out_of_range", value=shown(share, quote=False), limit=MAX_SHARE_PCT)
     if share != share.quantize(Decimal(1).scaleb(-SHARE_PLACES)):
-        raise MoneyError(f"share {share} has more than {SHARE_PLACES} decimal places")
+        raise MoneyError.of("error.share.places", value=share, places=SHARE_PLACES)
     return share
 
 
@@ -79,7 +79,7 @@ def wan_to_fen(amount: Decimal) -> int:
     """万元 → integer fen; refuses an amount finer than a fen rather than rounding silently."""
     fen = amount * FEN_PER_WAN
     if fen != fen.to_integral_value():
-        raise MoneyError(f"amount {amount} is finer than one fen")
+        raise MoneyError.of("error.amount.finer", value=amount)
     return int(fen)
 
 
@@ -92,7 +92,7 @@ def share_to_bp(share: Decimal) -> int:
     """Percent → hundredths of a percent."""
     bp = share * BP_PER_PERCENT
     if bp != bp.to_integral_value():
-        raise MoneyError(f"share {share} is finer than 0.01%")
+        raise MoneyError.of("error.share.finer", value=share)
     return int(bp)
 
 

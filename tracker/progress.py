@@ -33,19 +33,14 @@ from tracker.bounds import shown as cut
 from tracker.concurrency import check_version, claim
 from tracker.db import transaction
 from tracker.editing import UnknownProjectError
-from tracker.errors import RefusedError
+from tracker.errors import FieldError, RefusedError
 from tracker.models import AnnualPlan, Operation, ProgressRecord, Project, Status, utcnow
 from tracker.money import MoneyError, fmt_wan, normalise, parse_wan
 from tracker.schedule import month_index, parse_month
 
 
-class ProgressError(RefusedError, ValueError):
+class ProgressError(FieldError):
     """A value given for a month's progress cannot be stored; ``field`` names which."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
 
 
 @dataclass(frozen=True)
@@ -85,13 +80,11 @@ def check_month(text: str, as_of: date | None = None) -> str:
     try:
         year, month = parse_month(raw)
     except ValueError as exc:
-        raise ProgressError("month", str(exc)) from exc
+        raise ProgressError("month", exc if isinstance(exc, RefusedError) else str(exc)) from exc
     if len(raw) != 7:
-        raise ProgressError("month", f"month {cut(text)} must be written YYYY-MM, e.g. 2023-06")
+        raise ProgressError("month", RefusedError.of("error.month.format", value=cut(text)))
     if as_of is not None and month_index(year, month) > month_index(as_of.year, as_of.month):
-        raise ProgressError(
-            "month", f"{raw} is after the as-of date {as_of.isoformat()}; progress cannot be reported ahead"
-        )
+        raise ProgressError("month", RefusedError.of("error.month.ahead", month=raw, date=as_of.isoformat()))
     return raw
 
 
@@ -115,7 +108,7 @@ def parse_amount(value: str | Decimal, what: str = "invested") -> Decimal:
         else:
             raise MoneyError(f"amount {value!r} must be text or a Decimal, never a float")
     except MoneyError as exc:
-        raise ProgressError(what, str(exc)) from exc
+        raise ProgressError(what, exc) from exc
     return normalise(amount)
 
 
@@ -161,7 +154,7 @@ def check_text_field(field_name: str, value: str, *, multiline: bool = True) -> 
     try:
         return check_text(text, field_name, multiline=multiline)
     except BoundsError as exc:
-        raise ProgressError(field_name, str(exc).removeprefix(f"{field_name}: ")) from exc
+        raise ProgressError(field_name, exc.detail) from exc
 
 
 _check_text = check_text_field  # the name this module used before the import of returns shared it
@@ -411,7 +404,7 @@ def set_annual_plan(
         raise ProgressError("year", f"{cut(year, quote=False)} is out of range ({MIN_YEAR}–{MAX_YEAR})")
     planned = parse_amount(amount, "annual_plan") if amount is not None else None
     if planned is not None and planned < 0:
-        raise ProgressError("annual_plan", "must not be negative")
+        raise ProgressError("annual_plan", RefusedError.of("error.not_negative"))
     with transaction(engine) as session:
         project = _project(session, code)
         check_version(project, expected_version)

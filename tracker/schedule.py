@@ -15,7 +15,7 @@ import re
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from tracker.bounds import MAX_YEAR, MIN_YEAR, shown
+from tracker.bounds import MAX_YEAR, MIN_YEAR, BoundsError, shown
 
 
 def month_index(year: int, month: int) -> int:
@@ -71,8 +71,8 @@ def parse_month(text: str) -> tuple[int, int]:
     :data:`~tracker.bounds.MIN_YEAR`–:data:`~tracker.bounds.MAX_YEAR` (so every date of it exists)."""
     match = _MONTH.fullmatch(text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(f"month {shown(text)} must be written YYYY-MM, e.g. 2023-06")
+        raise BoundsError.of("error.month.format", value=shown(text))  # a ValueError too
     year, month = int(match.group(1)), int(match.group(2))
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"month {shown(text)}: year {year} is out of range ({MIN_YEAR}–{MAX_YEAR})")
+        raise BoundsError.of("error.month.year_range", value=shown(text), year=year, low=MIN_YEAR, high=MAX_YEAR)
     return year, month

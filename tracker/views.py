@@ -29,9 +29,7 @@ def views(config: Config) -> dict[str, str]:
 def check_name(name: str) -> str:
     """A view name: no spaces, parentheses or quotes, not starting with ``@ + - .``; not a dotted key."""
     if not name or not _NAME.fullmatch(name) or "." in name:
-        raise ViewError(
-            f"view name {name!r} must be one word (letters, digits, _ or -) usable as @name"
-        )
+        raise ViewError.of("views.e.name", name=repr(name))
     return name
 
 
@@ -43,9 +41,9 @@ def check(config: Config, name: str, text: str) -> str:
     try:
         node = parse(text, candidate)
     except FilterError as exc:
-        raise ViewError(f"view @{name} not saved: {exc.message}\n{exc.caret(text)}") from exc
+        raise ViewError.of("views.e.not_saved", name=name, error=exc, caret=exc.caret(text)) from exc
     if isinstance(node, Everything):
-        raise ViewError(f"view @{name} not saved: the filter is empty")
+        raise ViewError.of("views.e.empty", name=name)
     return text
 
 

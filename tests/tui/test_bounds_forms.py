@@ -48,7 +48,7 @@ def test_progress_form_refuses_out_of_bounds_values_under_their_fields(make_app:
         assert "\x1b" not in form.field("problems").error
         await pilot.press("escape")
 
-    drive(make_app(), body)
+    drive(make_app("en"), body)
     project, records = state(engine, "2-9")
     assert records == [] and project.version == 1
 
@@ -74,7 +74,7 @@ def test_edit_form_refuses_out_of_bounds_values_under_their_fields(make_app: Mak
         assert "control characters are not allowed" in form.query_one("#field-owner").error  # type: ignore[attr-defined]
         await pilot.press("escape")
 
-    drive(make_app(), body)
+    drive(make_app("en"), body)
     with reading(engine) as session:
         row = session.exec(select(Project).where(Project.code == "2-9")).one()
     assert row.version == 1 and str(row.total_investment) == "5409.88" and row.owner == "雨湖区民政局"
@@ -99,4 +99,4 @@ def test_filter_box_past_its_bounds_shows_the_error_and_keeps_the_list(make_app:
         await until(pilot, lambda: "category number" in bar.error_text)
         assert table(pilot).total == 87
 
-    drive(make_app(), body)
+    drive(make_app("en"), body)

@@ -118,7 +118,7 @@ def test_validation_messages_appear_under_their_fields(make_app: MakeApp, engine
         assert form.query_one("#field-owner").error == ""  # type: ignore[attr-defined]
         await pilot.press("escape")
 
-    drive(make_app(), body)
+    drive(make_app("en"), body)
     unchanged = project(engine, "2-18")
     assert unchanged.version == 1 and unchanged.total_investment == Decimal("100000")
 

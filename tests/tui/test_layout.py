@@ -83,7 +83,7 @@ def test_the_progress_columns_show_what_was_recorded(make_app: MakeApp, cli: Any
         # 2-9: total 5409.88 (line 1296), share 9.24 % (line 1300): 1082.5 / 5409.88 = 20.01 %;
         # social capital 5409.88 × 9.24 % = 499.872912 → 499.87
         assert cells["invested"] == "1,082.50"
-        assert cells["invested_pct"].startswith("20.0")
+        assert cells["invested_pct"] == "20.0%"
         assert cells["last_month"] == "2023-05"
         assert cells["social_capital"] == "499.87"
 

@@ -135,7 +135,7 @@ def test_bad_values_are_refused_under_their_fields(make_app: MakeApp, engine: En
         assert "after the as-of date" in form.field("month").error
         await pilot.press("escape")
 
-    drive(make_app(), body)
+    drive(make_app("en"), body)
     project, records = state(engine, "1-1")
     assert records == [] and project.version == 1
 

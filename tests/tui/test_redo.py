@@ -49,7 +49,7 @@ def test_undo_then_redo_from_the_tui(make_app: MakeApp, engine: Engine) -> None:
             await settle(pilot)
             confirm = app.screen
             assert isinstance(confirm, ConfirmScreen)
-            assert confirm.question == "重做：edit 1-1: note" and confirm.heading == "重做最近撤销的操作？"
+            assert confirm.question == "重做：编辑 1-1：备注" and confirm.heading == "重做最近撤销的操作？"
             await pilot.press(decline)
             await settle(pilot)
             assert isinstance(app.screen, PortfolioScreen)
@@ -60,7 +60,7 @@ def test_undo_then_redo_from_the_tui(make_app: MakeApp, engine: Engine) -> None:
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, PortfolioScreen)
-        assert app.messages[-1] == "已重做：edit 1-1: note"  # type: ignore[attr-defined]
+        assert app.messages[-1] == "已重做：编辑 1-1：备注"  # type: ignore[attr-defined]
         assert app.data_generation == generation + 1  # type: ignore[attr-defined]
         await pilot.press("U")  # nothing left to redo: said, no question
         await settle(pilot)

@@ -38,7 +38,7 @@ def annual_plan(
     try:
         result = set_annual_plan(st.engine(), code, year, amount, actor=st.actor(), expected_version=expect_version)
     except (ProgressError, UnknownProjectError, ConcurrentEditError) as exc:
-        fail(str(exc).strip("'\""), EXIT_FINDINGS)
+        fail(str(exc).strip("'\""), EXIT_FINDINGS, error=exc)
     if result.operation_id is None:
         echo(f"{result.code} {year}: nothing to change")
         return

@@ -65,7 +65,7 @@ class State:
             try:
                 self._config = load(self.config_option)
             except ConfigError as exc:
-                fail(str(exc))
+                fail(str(exc), error=exc)
         return self._config
 
     @property
@@ -84,7 +84,7 @@ class State:
                 return parse_date(self.as_of_option, "--as-of")
             return self.config.as_of() or date.today()
         except ConfigError as exc:
-            fail(str(exc))
+            fail(str(exc), error=exc)
 
     def engine(self) -> Engine:
         """An engine on an existing tracker database (exit 2 if there is none)."""
@@ -93,7 +93,7 @@ class State:
         try:
             return open_existing(self.url)
         except DatabaseError as exc:
-            fail(str(exc))
+            fail(str(exc), error=exc)
 
     @property
     def file_mode(self) -> int:
@@ -109,13 +109,28 @@ class State:
         return current_actor(self.config.get("general.reporter"))
 
 
-def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+def fail(message: str, code: int = EXIT_ERROR, *, error: BaseException | None = None) -> NoReturn:
     """Print ``tracker: message`` to stderr and exit with ``code``; controls in it (echoed user data)
-    are shown as escapes, never sent to the terminal."""
+    are shown as escapes, never sent to the terminal. ``error``, the domain error the message came from,
+    says it in Chinese instead when the locale asks for it (:func:`error_text`)."""
     from tracker.safe_text import visible
 
+    if isinstance(error, TrackerError):
+        message = error_text(error, message)
     typer.echo(f"tracker: {visible(message)}", err=True)
     raise typer.Exit(code)
+
+
+def error_text(error: TrackerError, english: str) -> str:
+    """A domain error's line in the CLI's language: Chinese when ``TRACKER_LANGUAGE=zh`` or the locale
+    (``LC_ALL``/``LC_MESSAGES``/``LANG``) starts with ``zh`` and the error has a catalogue message;
+    otherwise ``english``, the text the CLI has always printed (its contract)."""
+    from tracker.messages import cli_language
+
+    if error.message_id is None:
+        return english
+    language = cli_language()
+    return english if language == "en" else error.user_message(language)
 
 
 def state(ctx: typer.Context) -> State:
@@ -228,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except TrackerError as exc:
         from tracker.safe_text import visible
 
-        typer.echo(f"tracker: {visible(exc.user_message())}", err=True)
+        typer.echo(f"tracker: {visible(error_text(exc, exc.user_message()))}", err=True)
         raise SystemExit(exc.exit_code) from None
     except KeyboardInterrupt:
         typer.echo("tracker: interrupted; nothing was changed by the unfinished step", err=True)

@@ -118,7 +118,7 @@ def run(
         severities = effective_severities(config.section("check"), where=f"{config.path or 'configuration'}: [check]")
         only = validate_rule_ids(rules) if rules else None
     except CheckConfigError as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
     acceptance = acceptance or Acceptance([], False, None, False)
     if acceptance.accepting and (list_rules or acceptance.listing):
         fail("--accept/--accept-all cannot be combined with --list-rules or --list-accepted")

@@ -47,7 +47,7 @@ def config_get(
     try:
         echo(_show(config.get(key)))
     except ConfigError as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
 
 
 @config_app.command("set", context_settings=FILTER_COMMAND)
@@ -68,5 +68,5 @@ def config_set(
         else:
             config = update(st.config, key, coerce(key, value))
     except (ConfigError, ViewError) as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
     echo(f"{key} = {_show(config.get(key))} in {config.path}")

@@ -33,7 +33,7 @@ def edit(
     try:
         result = edit_project(engine, code, parse_assignments(assignments), expected_version=expect_version, actor=st.actor())
     except (EditError, UnknownProjectError, ConcurrentEditError) as exc:
-        fail(str(exc).strip("'\""), EXIT_FINDINGS)
+        fail(str(exc).strip("'\""), EXIT_FINDINGS, error=exc)
     if not result.changed:
         echo(f"{code}: nothing to change (version {result.version})")
         return

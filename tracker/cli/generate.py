@@ -66,7 +66,7 @@ def generate(
             finally:
                 engine.dispose()
     except DatabaseError as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
     data = {
         "plans": result.plans,
         "categories": result.categories,

@@ -55,9 +55,9 @@ def import_plan(
             file_mode=st.file_mode,
         )
     except PlanFormatError as exc:
-        fail(str(exc), EXIT_FINDINGS)
+        fail(str(exc), EXIT_FINDINGS, error=exc)
     except DatabaseError as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
     if fmt == "json":
         print_json(import_report_data(result))
     else:

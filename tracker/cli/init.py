@@ -28,7 +28,7 @@ def init(
     try:
         result = init_database(st.url, force=force, actor=st.actor(), file_mode=st.file_mode)
     except DatabaseError as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
     if not result.created:
         echo(f"{st.url} already holds a portfolio; nothing changed (use --force to start over).")
         return

@@ -172,7 +172,7 @@ def _choices(formats: tuple[str, ...] | list[str]) -> str:
 class FormatError(OutputError):
     """A ``--format``/``--output`` pair that names no format, or two (exit 2); shown whole, quotes kept."""
 
-    def user_message(self) -> str:
+    def user_message(self, language: str | None = None) -> str:  # noqa: ARG002 - CLI-only, English
         from tracker.safe_text import visible
 
         return visible(str(self))

@@ -83,7 +83,7 @@ def progress(
             as_of=st.as_of,
         )
     except (ProgressError, UnknownProjectError, ConcurrentEditError) as exc:
-        fail(str(exc).strip("'\""), EXIT_FINDINGS)
+        fail(str(exc).strip("'\""), EXIT_FINDINGS, error=exc)
     if fmt == "json":
         print_json(
             {
@@ -123,7 +123,7 @@ def _list_progress(engine: Any, code: str, fmt: str) -> None:
         with reading(engine) as session:
             records = project_progress(session, code)
     except UnknownProjectError as exc:
-        fail(str(exc).strip("'\""), EXIT_FINDINGS)
+        fail(str(exc).strip("'\""), EXIT_FINDINGS, error=exc)
     data = [_record_data(r) for r in records]
     if fmt == "json":
         print_json(data)

@@ -71,7 +71,13 @@ def filter_context(st: State) -> FilterContext:
 
 def filter_error(text: str, exc: Any, what: str = "filter") -> None:
     """``tracker: bad filter: …`` and the caret picture, on stderr; exit 2."""
-    echo(f"tracker: bad {what}: {exc.message}", err=True)
+    from tracker.messages import cli_language, translate
+
+    language = cli_language()
+    if language != "en" and what == "filter" and getattr(exc, "message_id", None) is not None:
+        echo(f"tracker: {translate(language, 'filter.error')}{exc.user_message(language)}", err=True)
+    else:
+        echo(f"tracker: bad {what}: {exc.message}", err=True)
     for line in exc.caret(text).splitlines():
         echo(f"  {line}", err=True)
     raise typer.Exit(EXIT_ERROR)

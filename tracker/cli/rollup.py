@@ -55,7 +55,7 @@ def rollup_command(
         with reading(engine) as session:
             rows = rollup(session, dims, where, spread=rule, as_of=st.as_of)
     except RollupError as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
     if output is not None:
         write_rollup_file(output, fmt, rows, dims, bom=bool(st.config.get("export.bom")))
         echo(f"wrote {len(rows)} rollup rows to {output}", err=True)

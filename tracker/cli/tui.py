@@ -21,7 +21,7 @@ def default_command(ctx: typer.Context) -> None:
     try:
         result = init_database(st.url, actor=st.actor(), file_mode=st.file_mode)
     except DatabaseError as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
     if result.created and result.import_result:
         echo(f"Created {st.url} from the bundled plan ({result.import_result.projects} projects).", err=True)
     launch(ctx)

@@ -57,7 +57,7 @@ def undo_command(
     try:
         result = undo(st.engine(), operation, actor=st.actor(), dry_run=dry_run)
     except UndoError as exc:
-        fail(str(exc), EXIT_FINDINGS)
+        fail(str(exc), EXIT_FINDINGS, error=exc)
     if fmt == "json":
         print_json(
             {
@@ -103,7 +103,7 @@ def redo_command(
     try:
         result = redo(st.engine(), operation, actor=st.actor(), dry_run=dry_run)
     except UndoError as exc:
-        fail(str(exc), EXIT_FINDINGS)
+        fail(str(exc), EXIT_FINDINGS, error=exc)
     if fmt == "json":
         print_json(
             {

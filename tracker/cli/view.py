@@ -33,7 +33,7 @@ def view_save(
     try:
         config = save(st.config, name, text)
     except (ViewError, ConfigError) as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
     echo(f"saved view @{name} = {config.views[name]!r} in {config.path}")
 
 
@@ -65,5 +65,5 @@ def view_delete(
     try:
         config = delete(st.config, name.lstrip("@"))
     except (ViewError, ConfigError) as exc:
-        fail(str(exc))
+        fail(str(exc), error=exc)
     echo(f"deleted view @{name.lstrip('@')} from {config.path}")

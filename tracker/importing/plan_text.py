@@ -254,16 +254,16 @@ def year_span(text: str) -> tuple[Point, Point]:
 
     match = YEARS_RE.match(text.replace(" ", ""))
     if not match:
-        raise ValueError(f"expected a year such as 2021, 2021.8 or 2021-2023, found {text!r}")
+        raise BoundsError.of("error.years.format", text=repr(text))  # a ValueError too
     first = parse_point(match.group("first"))
     last = parse_point(match.group("last")) if match.group("last") else first
     for year, month in (first, last):
         if not MIN_YEAR <= year <= MAX_YEAR:
-            raise ValueError(f"year {year} in {text!r} is out of range ({MIN_YEAR}–{MAX_YEAR})")
+            raise BoundsError.of("error.years.year_range", year=year, text=repr(text), low=MIN_YEAR, high=MAX_YEAR)
         if month is not None and not 1 <= month <= 12:
-            raise ValueError(f"month {month} in {text!r} is not 1–12")
+            raise BoundsError.of("error.years.month", month=month, text=repr(text))
     if first[0] > last[0] or (first[0] == last[0] and (first[1] or 1) > (last[1] or 12)):
-        raise ValueError(f"the range {text!r} runs backwards")
+        raise BoundsError.of("error.years.backwards", text=repr(text))
     return first, last
 
 

@@ -28,6 +28,7 @@ from textual.screen import Screen
 
 from tracker.config import Config
 from tracker.db import reading
+from tracker.errors import in_language
 from tracker.tui import data
 from tracker.tui.i18n import LANGUAGES, other_language, translate
 
@@ -303,7 +304,11 @@ class TrackerApp(App[None], inherit_bindings=False):
 
         with reading(self.engine) as session:
             operation = undoable(session)
-        return None if operation is None else operation.summary
+        if operation is None:
+            return None
+        from tracker.operation_text import describe  # the summary in the interface's language
+
+        return describe(operation.kind, operation.summary, self.language)
 
     def _undo_confirmed(self, confirmed: bool | None) -> None:
         if not confirmed:
@@ -313,10 +318,19 @@ class TrackerApp(App[None], inherit_bindings=False):
         try:
             result = undo_last(self.engine, self.actor)
         except UndoError as exc:
-            self.say(self.t("undo.failed", error=exc), "error")
+            self.say(self.t("undo.failed", error=in_language(exc, self.language)), "error")
             return
-        self.say(self.t("undo.done", summary=result.summary))
+        from tracker.operation_text import describe
+
+        self.say(self.t("undo.done", summary=describe(result.kind, result.summary, self.language)))
         self.data_changed()
+
+    def action_next_theme(self) -> None:
+        """The palette's theme command: the next of Textual's themes (remembered as this person's choice)."""
+        themes = sorted(self.available_themes)
+        current = themes.index(self.theme) if self.theme in themes else -1
+        self.theme = themes[(current + 1) % len(themes)]
+        self.say(self.t("app.theme_set", theme=self.theme))
 
     def action_redo(self) -> None:
         """``U``: ask before putting back the most recently undone operation (read in a worker)."""
@@ -328,8 +342,13 @@ class TrackerApp(App[None], inherit_bindings=False):
 
         with reading(self.engine) as session:
             target = redo_target(session)
-            summary = None if target is None else target.summary
+            summary = None if target is None else self._describe(target)
         self.call_from_thread(self._redo_found, summary)
+
+    def _describe(self, operation: Any) -> str:
+        from tracker.operation_text import describe
+
+        return describe(operation.kind, operation.summary, self.language)
 
     def _redo_found(self, summary: str | None) -> None:
         from tracker.tui.screens.confirm import ConfirmScreen
@@ -352,12 +371,14 @@ class TrackerApp(App[None], inherit_bindings=False):
         try:
             result = redo_last(self.engine, self.actor)
         except UndoError as exc:
-            self.call_from_thread(self.say, self.t("redo.failed", error=exc), "error")
+            self.call_from_thread(self.say, self.t("redo.failed", error=in_language(exc, self.language)), "error")
             return
-        self.call_from_thread(self._redone, result.summary)
+        self.call_from_thread(self._redone, result.kind, result.summary)
 
-    def _redone(self, summary: str) -> None:
-        self.say(self.t("redo.done", summary=summary))
+    def _redone(self, kind: str, summary: str) -> None:
+        from tracker.operation_text import describe
+
+        self.say(self.t("redo.done", summary=describe(kind, summary, self.language)))
         self.data_changed()
 
     def on_worker_state_changed(self, event: Any) -> None:
@@ -403,7 +424,18 @@ class TrackerApp(App[None], inherit_bindings=False):
 
     # -- command palette -------------------------------------------------------------------
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its search prompt in the interface's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=self.t("palette.placeholder")))
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every palette entry, in the interface's language. Textual's own entries are English, so
+        the two worth keeping (quit, screenshot) are said again here and the rest (theme, its keys
+        panel, maximize: English screens of their own) left out. The language command's title holds
+        both languages' words for it, so "language", "语言", "中文" and "English" all find it."""
         t = self.t
         yield SystemCommand(t("view.portfolio"), t("cmd.portfolio"), lambda: self.action_show_view("portfolio"))
         yield SystemCommand(t("view.rollups"), t("cmd.rollups"), lambda: self.action_show_view("rollups"))
@@ -415,6 +447,9 @@ class TrackerApp(App[None], inherit_bindings=False):
         yield SystemCommand(t("filter.label"), t("cmd.clear_filter"), self.action_clear_filter)
         yield SystemCommand(t("key.undo"), t("cmd.undo"), self.action_undo)
         yield SystemCommand(t("key.redo"), t("cmd.redo"), self.action_redo)
-        yield SystemCommand(t("key.language"), t("cmd.language"), self.action_toggle_language)
+        yield SystemCommand(t("key.language_long"), t("cmd.language"), self.action_toggle_language)
+        yield SystemCommand(t("key.theme"), t("cmd.theme"), self.action_next_theme)
         yield SystemCommand(t("key.help"), t("cmd.help"), self.action_help)
-        yield from super().get_system_commands(screen)
+        screenshot = lambda: self.set_timer(0.1, self.deliver_screenshot)  # noqa: E731 - as Textual's own entry
+        yield SystemCommand(t("key.screenshot"), t("cmd.screenshot"), screenshot)
+        yield SystemCommand(t("key.quit"), t("cmd.quit"), self.action_quit)

@@ -137,7 +137,7 @@ class TrackerScreen(Screen[None]):
         if isinstance(error, Stale):
             return
         if isinstance(error, TrackerError):
-            message = self.t("app.read_failed", error=error.user_message())
+            message = self.t("app.read_failed", error=error.user_message(self.tracker.language))
         else:
             message = self.t("app.internal_error", error=f"{type(error).__name__}: {error}")
         self.read_failed()
@@ -225,7 +225,8 @@ class FilteredScreen(TrackerScreen):
         try:
             query = self.tracker.query_for(text, sort_text)
         except FilterError as exc:
-            self.filter_bar().show_error(f"{self.t('filter.error')}{exc.message}\n{exc.caret(text)}")
+            message = exc.user_message(self.tracker.language)
+            self.filter_bar().show_error(f"{self.t('filter.error')}{message}\n{exc.caret(text)}")
             return None
         self.filter_bar().clear_error()
         return query

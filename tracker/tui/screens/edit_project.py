@@ -65,8 +65,11 @@ def _raw_values(project: Project) -> dict[str, str]:
     }
 
 
-def field_message(error: EditError) -> str:
-    """``EditError`` reads ``field: message``; the form shows the message under the field."""
+def field_message(error: EditError, language: str | None = None) -> str:
+    """``EditError`` reads ``field: message``; the form shows the message under the field, in the
+    interface's language when the error has a catalogue message."""
+    if error.cause is not None:
+        return error.field_message(language)
     text = str(error)
     prefix = f"{error.field}: "
     return text[len(prefix) :] if text.startswith(prefix) else text
@@ -111,7 +114,7 @@ class EditProjectScreen(ProjectFormScreen):
             try:
                 validate({field: value})
             except EditError as exc:
-                errors[field] = field_message(exc)
+                errors[field] = field_message(exc, self.tracker.language)
         if errors:
             for field, message in errors.items():
                 self.field(field).set_error(message)
@@ -122,8 +125,8 @@ class EditProjectScreen(ProjectFormScreen):
             result = edit_project(app.engine, self.code, changes, expected_version=self.version, actor=app.actor)
         except EditError as exc:  # a rule across fields, e.g. finish before start
             if exc.field in FIELDS:
-                self.field(exc.field).set_error(field_message(exc))
-            self.say(exc.user_message())
+                self.field(exc.field).set_error(field_message(exc, app.language))
+            self.say(exc.user_message(app.language))
             return None
         return tr(self, "form.saved", code=self.code, version=result.version)
 

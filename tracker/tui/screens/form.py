@@ -152,7 +152,7 @@ class ProjectFormScreen(ModalScreen[bool]):
     def refused(self, exc: TrackerError) -> None:
         """A domain refusal: under the field it names (``exc.field``), else on the message line."""
         field = getattr(exc, "field", None)
-        message = error_message(exc)
+        message = error_message(exc, getattr(self.app, "language", None))
         if field in self.FIELDS:
             self.field(field).set_error(message)
             self.say(tr(self, "form.fix_errors"))
@@ -184,13 +184,13 @@ class ProjectFormScreen(ModalScreen[bool]):
         """After a conflict, show what else changed in ``project`` (already at its new version)."""
 
 
-def error_message(exc: TrackerError) -> str:
-    """A domain error as the form shows it under its field: without the ``field: `` prefix the
-    domain's messages carry for the CLI.
-
-    Domain messages are translated by the domain: when ``TrackerError.user_message`` takes the
-    interface language, pass it here (this is the one call to change)."""
-    text = exc.user_message()
+def error_message(exc: TrackerError, language: str | None = None) -> str:
+    """A domain error as the form shows it under its field, in the interface's ``language`` (the
+    domain's catalogue message where it has one): without the ``field: `` prefix the domain's
+    messages carry for the CLI."""
+    if getattr(exc, "field", None) and callable(getattr(exc, "field_message", None)):
+        return exc.field_message(language)  # type: ignore[attr-defined]
+    text = exc.user_message(language)
     field = getattr(exc, "field", None)
     prefix = f"{field}: "
     return text[len(prefix) :] if field and text.startswith(prefix) else text

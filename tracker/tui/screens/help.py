@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
 
 from tracker.safe_text import plain_text
-from tracker.tui.i18n import STRINGS, tr
+from tracker.tui.i18n import has_message, tr
 
 if TYPE_CHECKING:
     from tracker.tui.app import TrackerApp
@@ -91,7 +91,7 @@ class HelpScreen(ModalScreen[None]):
             seen.add((where, key))
             shown = app.get_key_display(replace(binding, key=key, key_display=None))
             described = f"key.{binding.id}"
-            description = tr(self, described) if described in STRINGS else binding.description
+            description = tr(self, described) if has_message(described) else binding.description
             table.add_row(*(plain_text(cell) for cell in (tr(self, where), shown, binding.id or "", description)))
         table.focus()
 

@@ -171,7 +171,7 @@ class PortfolioScreen(ProjectListScreen):
             "total": lambda: render.money(p.total_investment),
             "planned": lambda: render.money(p.planned_investment),
             "invested": lambda: render.money(row.invested_to_date),
-            "invested_pct": lambda: render.share(percent_of(row.invested_to_date, p.total_investment)),
+            "invested_pct": lambda: render.percent(percent_of(row.invested_to_date, p.total_investment)),
             "last_month": lambda: render.clipped(row.last_report_month or ""),
             "share": lambda: render.share(p.social_share_pct),
             "social_capital": lambda: render.money(social_capital(p.total_investment, p.social_share_pct)),

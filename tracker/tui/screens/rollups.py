@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 
 from tracker.db import reading
 from tracker.tui import render
-from tracker.tui.i18n import STRINGS, status_label
+from tracker.tui.i18n import has_message, status_label
 from tracker.tui.screens.base import FilteredScreen
 from tracker.tui.widgets.filter_bar import FilterBar
 from tracker.tui.widgets.key_bar import KeyBar
@@ -184,7 +184,7 @@ class RollupsScreen(FilteredScreen):
             return self.t("rollups.total")
         dim = self.dims[row.level - 1]
         value = row.path[-1]
-        if dim == "status" and f"status.{value}" in STRINGS:
+        if dim == "status" and has_message(f"status.{value}"):
             value = status_label(self.tracker.language, value)
         if row.level > 1:
             return "  " * (row.level - 1) + value

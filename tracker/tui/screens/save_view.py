@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from tracker.config import ConfigError
+from tracker.errors import in_language
 from tracker.safe_text import plain_text
 from tracker.tui.i18n import tr
 from tracker.tui.widgets.form_field import FormField
@@ -58,7 +59,7 @@ class SaveViewScreen(ModalScreen[str | None]):
         try:
             config = save(app.config, name, self.filter_text)
         except (ViewError, ConfigError, OSError) as exc:
-            field.set_error(str(exc))
+            field.set_error(in_language(exc, app.language))
             return
         app.set_config(config)
         app.say(tr(self, "views.saved", name=name, path=config.path or "tracker.toml"))

@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from tracker.tui.i18n import STRINGS, tr
+from tracker.tui.i18n import has_message, tr
 
 GUTTER = 2
 """Cells between two entries of the footer."""
@@ -60,7 +60,7 @@ class KeyBar(Footer):
         for widget in super().compose():
             if isinstance(widget, FooterKey):
                 binding_id = ids.get((widget.key, widget.action))
-                if binding_id and f"key.{binding_id}" in STRINGS:
+                if binding_id and has_message(f"key.{binding_id}"):
                     widget.description = tr(self, f"key.{binding_id}")
             widgets.append(widget)
         self._width = self.app.size.width
