@@ -166,11 +166,13 @@ WALK: list[View] = [
     View("rollups", keys("2"), {"zh": "按 类别 汇总", "en": "By category"}),
     View("warnings", keys("3"), {"zh": "项红灯", "en": "red ·"}),
     View("timeline", keys("4"), {"zh": "已过去的建设期", "en": "construction period passed"}, keys("1")),
+    View("budget check", keys("5"), {"zh": "个公布数：6 个不一致", "en": "published figures: 6 differ"}, keys("1")),
     View("filter error", bad_filter, {"zh": "筛选语法错误：total 须是以万元计的金额", "en": "Filter error: total takes an amount"},
          clear_filter),
     View("help", keys("question_mark"), {"zh": "按键一览", "en": "Keys (remap"}, keys("escape")),
     View("sort", keys("s"), {"zh": "排序方式", "en": "Sort by"}, keys("escape")),
     View("view picker", keys("v"), {"zh": "已保存的视图", "en": "Saved views"}, keys("escape")),
+    View("column chooser", keys("c"), {"zh": "选择列", "en": "Choose columns"}, keys("escape")),
     View("detail", keys("slash", *"code=2-18", "enter", "enter"), {"zh": "项目详情", "en": "Project detail"}),
     View("edit form", keys("e"), {"zh": "编辑项目 2-18", "en": "Edit project 2-18"}, keys("escape")),
     View("progress form", keys("m"), {"zh": "填报 2-18 的月度进度", "en": "Record a month's progress for 2-18"}),
@@ -178,11 +180,13 @@ WALK: list[View] = [
          record_month),
     View("undo confirm", keys("u"), {"zh": "撤销：填报 2-18 2023-06 进度：在建，120 万元",
                                      "en": "Undo: progress 2-18 2023-06: in progress, 120 万元"}, keys("n")),
+    View("undo", keys("u", "y")),  # its notice is a toast; the redo question below proves it was done
+    View("redo confirm", keys("U"), {"zh": "重做：填报 2-18 2023-06 进度", "en": "Redo: progress 2-18 2023-06"},
+         keys("n")),
     View("save view", keys("V"), {"zh": "把当前筛选保存为视图", "en": "Save the current filter as a view"}, keys("escape")),
     View("palette", keys("ctrl+p"), {"zh": "切换界面语言", "en": "Switch the interface language"}, keys("escape")),
 ]
-"""Every view and form, in the order a walk can reach them (the lead adds the budget view 5 and the
-column chooser here)."""
+"""Every view, form and dialog, in the order a walk can reach them."""
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
