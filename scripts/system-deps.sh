@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages some tests need: LibreOffice (the real client that must open our CSV/xlsx),
-# PostgreSQL (the multi-office backend) and poppler-utils (pdfinfo: the printed report's pages). Installed only when missing; needs root and apt-get.
+# PostgreSQL (the multi-office backend), poppler-utils (pdfinfo: the printed report's pages) and tmux (the
+# TUI driven in a real terminal). Installed only when missing; needs root and apt-get.
 # `make test` runs this first, so a fresh machine (and CI) needs nothing else. With `bench` (`make bench`):
 # only the sqlite3 CLI that the benchmarks use as their raw baseline.
 set -euo pipefail
@@ -12,6 +13,7 @@ else
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v pdfinfo >/dev/null 2>&1 || missing+=(poppler-utils)  # the printed report's page count
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)  # the TUI driven in a real 80x24 terminal
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
