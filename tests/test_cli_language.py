@@ -76,3 +76,20 @@ def test_the_real_process_reads_lang(db_path: Path, tmp_path: Path) -> None:
         capture_output=True, text=True, env=env | {"LANG": "zh_CN.UTF-8"}, cwd=tmp_path, timeout=60,
     )
     assert done.returncode == 1 and done.stderr == "tracker: 本月完成投资：金额 '2026-10' 不是数字\n"
+
+
+def test_the_language_option_before_the_command_wins(cli: CliRun, monkeypatch: pytest.MonkeyPatch) -> None:
+    locale(monkeypatch, LANG="C.UTF-8")
+    assert cli("--language", "zh", *BAD_AMOUNT).stderr == "tracker: 本月完成投资：金额 '2026-10' 不是数字\n"
+    locale(monkeypatch, LANG="zh_CN.UTF-8")
+    assert cli("--language", "en", *BAD_AMOUNT).stderr == "tracker: invested: amount '2026-10' is not a number\n"
+    wrong = cli("--language", "fr", "list")
+    assert wrong.exit_code == 2 and wrong.stderr == "tracker: --language must be zh or en, not 'fr'\n"
+
+
+def test_the_report_keeps_its_own_language_option(cli: CliRun) -> None:
+    """``tracker report --language en`` is the report's language, never taken for the messages'."""
+    english = cli("report", "--month", "2023-06", "--format", "csv", "--language", "en")
+    assert english.exit_code == 0 and english.stdout.lstrip("\ufeff").startswith("seq,code,name,")
+    chinese = cli("--language", "en", "report", "--month", "2023-06", "--format", "csv")
+    assert chinese.stdout.lstrip("\ufeff").startswith("序号,项目编码")

@@ -15,6 +15,8 @@ libraries.
 
 from __future__ import annotations
 
+import os
+
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -56,6 +58,9 @@ class State:
     config_option: str | None
     as_of_option: str | None
     _config: Config | None = None
+    language: str | None = None
+    """``--language``: the language of messages and of the TUI (None: the environment's, then the
+    person's preferences for the TUI)."""
 
     @property
     def config(self) -> Config:
@@ -153,6 +158,14 @@ DebugOption = Annotated[
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="Date for warnings, YYYY-MM-DD (default today or general.as_of).")
 ]
+LanguageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--language",
+        help="Language of messages and of the TUI: zh or en (default TRACKER_LANGUAGE, then the locale). "
+        "Written before the command; `report --language` is the report's own.",
+    ),
+]
 
 
 def version() -> str:
@@ -187,9 +200,14 @@ def root(
     as_of: AsOfOption = None,
     debug: DebugOption = False,  # read by main() before parsing; declared here for --help
     show_version: VersionOption = False,  # handled by its eager callback
+    language: LanguageOption = None,
 ) -> None:
     """With no command: open the TUI on the configured database (creating it on first run)."""
-    ctx.obj = State(db, str(config) if config else None, as_of)
+    if language is not None:
+        if language not in ("zh", "en"):
+            fail(f"--language must be zh or en, not {language!r}")
+        os.environ["TRACKER_LANGUAGE"] = language  # the messages of this process (tracker.messages.cli_language)
+    ctx.obj = State(db, str(config) if config else None, as_of, language=language)
     if ctx.invoked_subcommand is None:
         from tracker.cli.tui import default_command
 

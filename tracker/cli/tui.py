@@ -33,7 +33,7 @@ def launch(ctx: typer.Context) -> None:
     engine = st.engine()
     from tracker.tui.app import TrackerApp
 
-    TrackerApp(engine=engine, config=st.config, as_of=st.as_of, actor=st.actor()).run()
+    TrackerApp(engine=engine, config=st.config, as_of=st.as_of, actor=st.actor(), language=st.language).run()
 
 
 @app.command("tui")
