@@ -146,3 +146,30 @@ def test_warnings_at_80_columns_show_the_whole_reason_of_the_highlighted_row(mak
         assert reason.startswith("1-2 逾期：") and "已逾期18个月" in reason
 
     drive(make_app(), body, size=(80, 24))
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (200, 60)])
+def test_every_shown_column_is_on_screen(make_app: MakeApp, size: tuple[int, int], language: str) -> None:
+    """The status column is as wide as fit() counted (未开工 is 6 cells, "not started" 11): at 80×24
+    with 完成% chosen instead of 县市区, 完成% used to fall off the right edge behind a status column
+    of 11 cells. Every shown column, with its padding, fits beside the scrollbar."""
+    from tracker.tui.columns import SCROLLBAR
+
+    async def body(pilot: Pilot[Any]) -> None:
+        for choice in (None, ["light", "code", "name", "total", "status", "invested_pct"]):
+            pilot.app.remember("columns", choice if choice is not None else list(DEFAULT_CHOICE))  # type: ignore[attr-defined]
+            pilot.app.screen.refresh_data()  # type: ignore[attr-defined]
+            await settle(pilot)
+            table = pilot.app.screen.query_one(ProjectTable)
+            shown = [str(c.key.value) for c in table.ordered_columns]
+            used = sum(c.get_render_width(table) for c in table.ordered_columns)
+            assert used <= size[0] - SCROLLBAR, (shown, used)
+            if choice is not None:
+                # zh at 80: 80 − 2 − light 7 − code 7 − total 14 − status 8 − name padding 2 = 40 for the
+                # name; 完成% takes 9 and leaves 31 ≥ 30. In English the status is 13 with padding: 35 − 9 < 30.
+                assert ("invested_pct" in shown) == (language == "zh" or size[0] > 80)
+            status = next(c for c in table.ordered_columns if str(c.key.value) == "status")
+            assert status.width == (6 if language == "zh" else 11)
+
+    drive(make_app(language=language), body, size=size)

@@ -78,3 +78,20 @@ def test_translations() -> None:
     assert status_label("en", "something_else") == "something_else"
     assert translate("zh", "portfolio.summary", count=1, total=2, planned=3, loaded=4).startswith("1 个项目")
     assert translate("en", "portfolio.summary", count=1, total=2, planned=3, loaded=4).startswith("1 projects")
+
+
+def test_timeline_year_labels_never_run_together() -> None:
+    """Issue 12: at 80×24 the timeline is 36 cells for 2020–2025+ and the labels read ``20202021``.
+    Six years on 24 cells is 4 cells a year: a label every second year, each with a blank after it."""
+    axis = render.Axis(2020, 2025, 24)
+    assert axis.label_step() == 2
+    header = axis.header().plain
+    assert header == "2020    2022    2024    "
+    # 7 years on 36 cells (5 a year, narrowest 5): every year fits with one blank cell.
+    axis = render.Axis(2019, 2025, 36)
+    assert axis.label_step() == 1
+    header = axis.header().plain
+    labels = header.split()
+    assert labels == [str(y) for y in range(2019, 2026)]
+    # wide enough (12 cells a year): unchanged, every year at its January
+    assert render.Axis(2020, 2025, 72).label_step() == 1

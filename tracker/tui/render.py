@@ -75,6 +75,10 @@ def clipped(text: object, style: str = "") -> Text:
     return Text(visible(text, single_line=True), style=style, no_wrap=True, overflow="ellipsis")
 
 
+YEAR_LABEL_WIDTH = 4
+"""A year label such as ``2021`` is four cells."""
+
+
 @dataclass(frozen=True)
 class Axis:
     """The months a timeline spans, drawn ``width`` cells wide.
@@ -98,14 +102,29 @@ class Axis:
         offset = min(max(offset, 0), self.months - 1)
         return offset * self.width // self.months
 
+    def label_step(self) -> int:
+        """Label every n-th year so that labels never touch: at 80×24 a year is 4 cells wide and
+        ``20202021`` would read as one number. Each label needs its 4 digits and one blank cell."""
+        years = self.last_year - self.first_year + 1
+        if self.width <= 0:
+            return years
+        # the narrowest year on the axis is width*12 // months cells (integer cell boundaries)
+        narrowest = self.width // years
+        needed = YEAR_LABEL_WIDTH + 1
+        return max(1, -(-needed // narrowest)) if narrowest > 0 else years
+
     def header(self) -> Text:
-        """Year labels placed at the cell where each year's January falls."""
+        """Year labels at the cell where each year's January falls, every :meth:`label_step`-th year,
+        each followed by at least one blank cell."""
         cells = [" "] * self.width
-        for year in range(self.first_year, self.last_year + 1):
+        step = self.label_step()
+        free_from = 0
+        for year in range(self.first_year, self.last_year + 1, step):
             at = self.cell_of(year, 1)
             label = str(year)
-            if at + len(label) <= self.width:
+            if at >= free_from and at + len(label) <= self.width:
                 cells[at : at + len(label)] = list(label)
+                free_from = at + len(label) + 1
         return Text("".join(cells), no_wrap=True)
 
 

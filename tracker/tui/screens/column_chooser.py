@@ -38,9 +38,9 @@ class ColumnChooserScreen(ModalScreen[list[str] | None]):
             Selection(tr(self, f"col.{key}"), key, key in self.chosen, id=key, disabled=key in ALWAYS)
             for key in listed
         ]
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog", id="column-dialog"):
             yield Label(tr(self, "columns.title"), classes="dialog-title", markup=False)
-            yield Label(tr(self, "columns.hint"), markup=False)
+            yield Label(tr(self, "columns.hint"), classes="dialog-hint", markup=False)
             yield SelectionList[str](*selections, id="column-choices")
 
     def action_save(self) -> None:

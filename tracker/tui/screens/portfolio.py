@@ -101,19 +101,25 @@ class PortfolioScreen(ProjectListScreen):
 
     def fitted(self) -> tuple[list[str], int]:
         """The columns that fit the screen's width now, and the name's width (tracker.tui.columns)."""
+        from tracker.tui.columns import fit
+
+        return fit(self.tracker.preferences.columns, self.size.width or 80, self.status_width())
+
+    def status_width(self) -> int:
+        """The widest status label in the interface language: 未开工 is 6 cells, "not started" 11.
+        The table must use the same width :func:`fit` counted, or the last column falls off-screen."""
         from rich.cells import cell_len
 
         from tracker.models import Status
-        from tracker.tui.columns import fit
 
-        widest = max(cell_len(status_label(self.tracker.language, s.value)) for s in Status)
-        return fit(self.tracker.preferences.columns, self.size.width or 80, max(widest, 4))
+        return max(4, *(cell_len(status_label(self.tracker.language, s.value)) for s in Status))
 
     def columns(self) -> list[Column]:
         from tracker.tui.columns import COLUMNS
 
         keys, name_width = self.fitted()
         self._fitted = (keys, name_width)
+        status_width = self.status_width()
         result = []
         for key in keys:
             label = Text(self.t(f"col.{key}"))
@@ -122,7 +128,8 @@ class PortfolioScreen(ProjectListScreen):
             spec = COLUMNS[key]
             if spec.numeric:
                 label.justify = "right"
-            result.append(Column(key, label, name_width if key == "name" else spec.width))
+            width = name_width if key == "name" else status_width if key == "status" else spec.width
+            result.append(Column(key, label, width))
         return result
 
     def on_resize(self) -> None:
