@@ -38,9 +38,11 @@ class Pane:
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self.tmux = ["tmux", "-L", name]
+        """A server of its own (its own socket): never the user's tmux, never another test's."""
 
     def keys(self, *keys: str, literal: bool = False) -> None:
-        args = ["tmux", "send-keys", "-t", self.name]
+        args = [*self.tmux, "send-keys", "-t", self.name]
         if literal:
             args.append("-l")
         subprocess.run([*args, *keys], check=True)
@@ -48,7 +50,7 @@ class Pane:
 
     def text(self) -> str:
         return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], check=True, capture_output=True, text=True
+            [*self.tmux, "capture-pane", "-p", "-t", self.name], check=True, capture_output=True, text=True
         ).stdout
 
     def wait_for(self, condition: Callable[[str], bool], what: str, seconds: float = 60.0) -> str:
@@ -77,15 +79,16 @@ def pane(db_path: Path, workdir: Path, tmp_path: Path) -> Iterator[Pane]:
     }
     exports = " ".join(f"{key}={value}" for key, value in env.items())
     command = f"cd {workdir} && env {exports} {TRACKER} --db {db_path} --as-of 2023-07-15 tui"
+    pane = Pane(name)
     subprocess.run(
-        ["tmux", "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command],
+        [*pane.tmux, "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command],
         check=True,
         env={**os.environ, "TMUX": ""},
     )
     try:
-        yield Pane(name)
+        yield pane
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], check=False, capture_output=True)
+        subprocess.run([*pane.tmux, "kill-server"], check=False, capture_output=True)
 
 
 def until(condition: Callable[[], bool], what: str, seconds: float = 60.0) -> None:
