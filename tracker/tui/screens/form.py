@@ -32,6 +32,10 @@ if TYPE_CHECKING:
     from tracker.tui.app import TrackerApp
 
 
+SHORT_BELOW = 30
+"""Terminal height under which a form's dialog gives up its spacing for its fields."""
+
+
 class ProjectFormScreen(ModalScreen[bool]):
     """A modal form over one project; dismisses with True when saved, False when cancelled.
 
@@ -71,6 +75,11 @@ class ProjectFormScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(tr(self, "form.save"), variant="primary", id="save")
                 yield Button(tr(self, "form.cancel"), id="cancel")
+
+    def on_resize(self) -> None:
+        """On a short terminal (80×24) the dialog takes the whole height and drops its spacing, so the
+        first fields — the month and the status of a month's progress — are on screen when it opens."""
+        self.set_class(self.size.height < SHORT_BELOW, "-short")
 
     def heading(self) -> Label:
         """The dialog's title line."""
