@@ -143,3 +143,33 @@ def test_a_number_key_goes_to_the_top_of_its_view(make_app: MakeApp) -> None:
         assert isinstance(pilot.app.screen, PortfolioScreen)
 
     drive(make_app(), body)
+
+
+def test_chart_bars_are_named_by_the_category_s_own_number_spaced_and_in_wan(make_app: MakeApp) -> None:
+    """The chart is given the plan's own numbers (not 1..N of the shown rows), the 年度计划 of each
+    category in whole 万元 (255,563.32 → 255,563; 7,155.80 → 7,156, test_views' CATEGORY_PLANNED), the
+    unit on the y axis, and bars narrower than their slot; filtered to 老年 the one bar is ``2``."""
+    from decimal import Decimal
+
+    from tracker.tui.widgets.rollup_chart import BAR_WIDTH, RollupChart, whole_wan
+
+    assert 0 < BAR_WIDTH < 1
+
+    async def body(pilot: Pilot[Any]) -> None:
+        await pilot.press("2")
+        await settle(pilot)
+        chart = pilot.app.screen.query_one(RollupChart)
+        labels, amounts, _title, _xlabel, ylabel = chart._shown
+        assert labels == ["1", "2", "3", "4", "5"]
+        assert amounts == [Decimal("5270.00"), Decimal("255563.32"), Decimal("40167.00"), Decimal("167247.00"),
+                           Decimal("7155.80")]
+        assert [whole_wan(a) for a in amounts] == [5270, 255563, 40167, 167247, 7156]
+        assert ylabel == "万元"
+        pilot.app.apply_filter("category:老年")  # type: ignore[attr-defined]
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        labels, amounts, *_ = pilot.app.screen.query_one(RollupChart)._shown
+        assert (labels, amounts) == (["2"], [Decimal("255563.32")])
+
+    drive(make_app(), body)
