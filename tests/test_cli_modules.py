@@ -27,7 +27,7 @@ COMMANDS = [
     "init", "import-plan", "show", "edit", "list", "export", "check", "rollup", "warnings", "progress",
     "annual-plan", "history", "undo", "report", "import-csv", "tui", "generate", "sheet", "import-progress",
 ]  # fmt: skip
-GROUPS = {"view": ["save", "list", "delete"], "config": ["get", "set"]}
+GROUPS = {"view": ["save", "list", "delete"], "config": ["get", "set"], "indicator": ["list", "record"]}
 
 
 def command_name(info: typer.models.CommandInfo) -> str:

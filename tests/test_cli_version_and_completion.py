@@ -84,7 +84,7 @@ def test_install_completion_writes_the_script_and_sources_it(
     ("words", "cword", "expected"),
     [
         ("tracker rep", 1, ["report"]),
-        ("tracker import-", 1, ["import-plan", "import-csv", "import-progress"]),
+        ("tracker import-", 1, ["import-plan", "import-csv", "import-progress", "import-indicators"]),
         ("tracker annual", 1, ["annual-plan"]),
         ("tracker report --mo", 2, ["--month"]),
         ("tracker --ver", 1, ["--version"]),

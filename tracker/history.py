@@ -59,6 +59,9 @@ from tracker.models import (
     AnnualPlan,
     AuditEntry,
     Category,
+    Indicator,
+    IndicatorTable,
+    IndicatorValue,
     Operation,
     Plan,
     ProgressRecord,
@@ -69,7 +72,7 @@ from tracker.models import (
 
 MODELS: dict[str, type[SQLModel]] = {
     model.__tablename__: model  # type: ignore[misc]
-    for model in (Plan, Category, Project, ProgressRecord, AnnualPlan, Acceptance)
+    for model in (Plan, Category, Project, ProgressRecord, AnnualPlan, Acceptance, IndicatorTable, Indicator, IndicatorValue)
 }
 """The tables an operation may change and undo may restore."""
 
@@ -255,6 +258,7 @@ KEYED: dict[str, tuple[str, ...]] = {
     "progressrecord": ("project_id", "month"),
     "annualplan": ("project_id", "year"),
     "acceptance": ("rule", "subject"),
+    "indicatorvalue": ("indicator_id", "year"),
 }
 """Tables whose rows are one cell each, known by these columns."""
 

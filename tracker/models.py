@@ -275,3 +275,62 @@ class Acceptance(SQLModel, table=True):
     reason: str = Field(default="", sa_type=Text)
     actor: str = ""
     created_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class IndicatorTable(SQLModel, table=True):
+    """A published table of main indicators (主要指标) of a plan, found by its header cells."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "source_first_line"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    title: str = Field(default="", sa_type=Text)
+    """The title line above the header, as published (empty when the table had none)."""
+    columns: str = Field(default="[]", sa_type=Text)
+    """The header cells as published (JSON list)."""
+    source_first_line: int
+    source_last_line: int
+
+
+class Indicator(SQLModel, table=True):
+    """One main indicator: its target for the plan's last year verbatim and as read, its baseline and
+    intermediate targets when published, and where it was read."""
+
+    __table_args__ = (UniqueConstraint("table_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    table_id: int = Field(foreign_key="indicatortable.id", index=True)
+    position: int
+    """Its place in the table, from 1 (a 序号 may be missing or repeat under a group)."""
+    seq: str = ""
+    """The 序号 as published ("" when the row had none)."""
+    group: str = Field(default="", sa_type=Text)
+    """The 一级指标 or section heading the indicator sits under, if any."""
+    name: str = Field(sa_type=Text)
+    unit: str = ""
+    attribute: str | None = None
+    """``binding`` (约束性) or ``expected`` (预期性); None when not published."""
+    attribute_text: str = ""
+    definition: str = Field(default="", sa_type=Text)
+    target_text: str = Field(default="", sa_type=Text)
+    baseline_text: str = Field(default="", sa_type=Text)
+    intermediate: str = Field(default="{}", sa_type=Text)
+    """Intermediate targets by year (JSON: {"2022": "基本建立"})."""
+    source_line: int
+
+
+class IndicatorValue(SQLModel, table=True):
+    """An actual value of an indicator for a year, with its source: audited and undoable like progress."""
+
+    __table_args__ = (UniqueConstraint("indicator_id", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True)
+    year: int
+    value_text: str = Field(sa_type=Text)
+    """As reported (``38.1``, ``100%``, ``基本建立``): read with tracker.indicators.targets when compared,
+    so no number is ever stored as a float."""
+    source: str = Field(default="", sa_type=Text)
+    reporter: str = ""
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

@@ -1,0 +1,105 @@
+"""``tracker indicator list [FILTER]`` and ``tracker indicator record ID --year Y VALUE``: the plans' main
+indicators, their targets and the status of each as of ``--as-of``.
+
+Thin: :mod:`tracker.indicators.store` reads and writes; the JSON keys are the contract (``id, plan,
+table, seq, name, unit, attribute, target_text, target_value, baseline_text, latest_value, status``,
+then extra keys, only ever added to).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tracker.cli.app import app, fail, state
+from tracker.cli.output import echo
+
+indicator_app = typer.Typer(help="The plans' main indicators (主要指标): list them, record a year's value.",
+                            no_args_is_help=True)  # fmt: skip
+app.add_typer(indicator_app, name="indicator")
+
+KEYS = ("id", "plan", "table", "seq", "name", "unit", "attribute", "target_text", "target_value",
+        "baseline_text", "latest_value", "status")  # fmt: skip
+
+
+@indicator_app.command("list", context_settings={"allow_interspersed_args": True, "ignore_unknown_options": True})
+def list_command(
+    ctx: typer.Context,
+    words: Annotated[list[str] | None, typer.Argument(help="plan:NAME attribute:约束性 +behind words of the name.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="table, csv or json (default: the file's, else table).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write to this file (.csv, .json).")] = None,
+) -> None:
+    """Every indicator with its target, latest actual value and status as of --as-of."""
+    from tracker.cli.output import check_output_path, format_for
+    from tracker.cli.query import write_records, write_records_to
+    from tracker.db import reading
+    from tracker.errors import TrackerError
+    from tracker.indicators.filters import parse_indicator_filter
+    from tracker.indicators.store import iter_indicators
+
+    st = state(ctx)
+    try:
+        if output is not None:
+            check_output_path(output)
+        chosen = format_for(output, fmt, ("table", "csv", "json"), "table")
+        selected = parse_indicator_filter(words or [])
+    except TrackerError as exc:
+        fail(str(exc), exc.exit_code, error=exc)
+    engine = st.engine()
+    with reading(engine) as session:
+        lines = (line for line in iter_indicators(session, st.as_of, selected.where) if selected.keeps(line.status))
+        records = (line.as_dict() for line in lines)
+        if output is not None:
+            n = write_records_to(output, chosen, records, KEYS, whole=True, bom=bool(st.config.get("export.bom")))
+            echo(f"wrote {n} indicators to {output}", err=True)
+        elif chosen == "table":
+            _table(records, st.as_of.isoformat())
+        else:
+            import sys
+
+            write_records(sys.stdout, chosen, records, KEYS, whole=True, bom=False)
+
+
+def _table(records: Any, as_of: str) -> None:
+    from rich.table import Table
+
+    from tracker.cli.output import console
+    from tracker.safe_text import plain_text
+
+    table = Table(caption=f"status as of {as_of}", caption_justify="left")
+    for name in ("id", "plan", "seq", "name", "unit", "attribute", "target", "latest", "status"):
+        table.add_column(name)
+    n = 0
+    for r in records:
+        n += 1
+        table.add_row(
+            str(r["id"]), plain_text(r["plan"]), plain_text(r["seq"] or r["group"]), plain_text(r["name"]),
+            plain_text(r["unit"]), r["attribute"] or "", plain_text(r["target_text"]),
+            plain_text(r["latest_value"] or ""), r["status"],
+        )  # fmt: skip
+    if n == 0:
+        echo("no indicators (tracker import-indicators FILE imports a plan's tables)")
+        return
+    console().print(table)
+
+
+@indicator_app.command("record")
+def record_command(
+    ctx: typer.Context,
+    indicator_id: Annotated[int, typer.Argument(help="The indicator's id (tracker indicator list).")],
+    value: Annotated[str, typer.Argument(help="The actual value as reported: 38.1, 100%, 基本建立 …")],
+    year: Annotated[int, typer.Option("--year", help="The year the value is for.")],
+    source: Annotated[str, typer.Option("--source", help="Where the value comes from.")] = "",
+) -> None:
+    """Record (or correct) an indicator's actual value for a year: one audited, undoable operation."""
+    from tracker.errors import TrackerError
+    from tracker.indicators.store import record_value
+
+    st = state(ctx)
+    try:
+        operation = record_value(st.engine(), indicator_id, year, value, source=source, actor=st.actor())
+    except TrackerError as exc:
+        fail(str(exc), exc.exit_code, error=exc)
+    echo(f"indicator {indicator_id} {year}: {' '.join(value.split())} (operation {operation})")
