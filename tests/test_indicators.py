@@ -181,3 +181,22 @@ def test_a_broken_table_is_an_error_at_its_line(tmp_path: Path, engine: Engine) 
     with reading(engine) as session:
         assert session.execute(select(func.count()).select_from(IndicatorValue)).scalar_one() == 0
         assert session.execute(select(func.count()).select_from(Indicator)).scalar_one() == 0
+
+
+def test_a_binding_indicator_behind_its_path_is_a_check_finding(cli: CliRun) -> None:
+    """Jiading 2 社区长者食堂 (binding): 8 at the end of 十三五, 12 by 2025; the path expects 9.6 in 2022,
+    so 9 recorded for 2022 is behind it. The plan has no project table and adds no totals to check."""
+    import json
+
+    assert cli("import-indicators", str(PLANS / "jiading.txt")).exit_code == 0
+    rows = json.loads(cli("indicator", "list", "--format", "json", "plan:嘉定", "社区长者食堂").stdout)
+    assert [r["seq"] for r in rows] == ["2"]
+    before = json.loads(cli("--as-of", "2023-06-30", "check", "--format", "json").stdout)
+    assert not [f for f in before["findings"] if f["plan"] == "嘉定区民政事业发展“十四五”规划"]
+    assert cli("indicator", "record", str(rows[0]["id"]), "--year", "2022", "9").exit_code == 0
+    result = cli("--as-of", "2023-06-30", "check", "--format", "json")
+    risks = [f for f in json.loads(result.stdout)["findings"] if f["rule"] == "indicator-at-risk"]
+    assert len(risks) == 1 and risks[0]["severity"] == "warning"
+    assert "社区长者食堂: 9 in 2022 is behind the path to its target 12" in risks[0]["message"]
+    text = cli("--as-of", "2023-06-30", "check")
+    assert "嘉定区民政事业发展“十四五”规划 · 主要指标 (indicators)" in text.stdout

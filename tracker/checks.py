@@ -43,6 +43,7 @@ SETTINGS: tuple[str, ...] = (OFF, *SEVERITIES)
 PLAN = "plan"
 CATEGORY = "category"
 PROJECT = "project"
+INDICATOR = "indicator"
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,10 @@ RULE_LIST: tuple[Rule, ...] = (
     Rule(
         "annual-over-planned", WARNING, PROJECT,
         "the annual plan figures within the plan period exceed the planned investment",
+    ),
+    Rule(
+        "indicator-at-risk", WARNING, INDICATOR,
+        "a binding (约束性) main indicator is behind the straight path from its baseline to its target",
     ),
 )
 RULES: dict[str, Rule] = {rule.id: rule for rule in RULE_LIST}
@@ -497,6 +502,8 @@ def published_totals(conn: Connection) -> Iterator[PublishedTotal]:
     for row in conn.execute(_category_sums_query()):
         categories.setdefault(row.plan_id, []).append(row)
     for plan in conn.execute(_plan_sums_query()):
+        if plan.n == 0 and plan.published_total is None and plan.published_planned is None and plan.published_count is None:
+            continue  # an indicators-only plan publishes no totals
         yield from _totals_of(PLAN, plan, plan.name, plan.plan_id, None, plan.name, plan.line)
         for row in categories.get(plan.plan_id, []):
             yield from _totals_of(CATEGORY, row, row.plan, row.plan_id, row.ordinal, row.name, row.source_line)
@@ -517,6 +524,8 @@ def _totals_of(
 def plan_totals(conn: Connection, ctx: Context) -> Iterator[Finding]:
     """Grand totals, outer-joined so that a plan without projects sums to 0 rather than vanishing."""
     for row in conn.execute(_plan_sums_query()):
+        if row.n == 0 and row.published_total is None and row.published_planned is None and row.published_count is None:
+            continue  # a plan imported for its indicators only (no project table): no totals to hold
         where = f"plan {row.name} (总计, line {row.line})"
         common: dict[str, Any] = {"scope": PLAN, "where": where, "plan": row.name, "line": row.line}
         yield from _against_published("plan", row, common)
@@ -979,6 +988,28 @@ def invested_below_zero(conn: Connection, ctx: Context) -> Iterator[Finding]:
                          f"invested to date falls to {fmt_wan(row.running)} 万元 with the report for {row.month}",
                          computed=row.running, unit="万元")
         yield replace(finding, month=row.month)
+
+
+@checker("indicator-at-risk")
+def indicator_risks(conn: Connection, ctx: Context) -> Iterator[Finding]:
+    """Binding indicators behind their path as of the check's date (tracker.indicators.status); the
+    status is a pure function of the indicator's target, baseline and recorded values."""
+    from tracker.indicators.status import AT_RISK
+    from tracker.indicators.store import iter_indicators
+
+    with Session(bind=conn) as session:
+        for line in iter_indicators(session, ctx.as_of):
+            if line.status != AT_RISK:
+                continue
+            detail = (
+                f"indicator {line.seq or line.position} {line.name}: {line.latest_value} in {line.latest_year} is "
+                f"behind the path to its target {line.target_text} (约束性)"
+            )
+            yield Finding(
+                rule="indicator-at-risk", severity="", scope=INDICATOR, message=f"{line.plan}: {detail}",
+                plan=line.plan, code=f"indicator-{line.id}", name=line.name, detail=detail,
+                order=(line.plan, 10_000, line.position),
+            )  # fmt: skip
 
 
 @checker("annual-over-planned")

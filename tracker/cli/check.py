@@ -294,6 +294,8 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def _group(finding: Finding, several_plans: bool) -> str:
     """The heading a finding is listed under: the plan's 总计 row, or its category."""
     prefix = f"{finding.plan} · " if several_plans else ""
+    if finding.scope == "indicator":
+        return f"{finding.plan} · 主要指标 (indicators)"
     if finding.category_ordinal is None:
         return f"{finding.plan} · 总计 (plan)"
     return f"{prefix}category {finding.category_ordinal} {finding.category}"

@@ -29,7 +29,7 @@ def list_command(
     ctx: typer.Context,
     words: Annotated[list[str] | None, typer.Argument(help="plan:NAME attribute:约束性 +behind words of the name.")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="table, csv or json (default: the file's, else table).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", help="Write to this file (.csv, .json).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", help="Write to this file (.csv, .json, .xlsx).")] = None,
 ) -> None:
     """Every indicator with its target, latest actual value and status as of --as-of."""
     from tracker.cli.output import check_output_path, format_for
@@ -43,7 +43,7 @@ def list_command(
     try:
         if output is not None:
             check_output_path(output)
-        chosen = format_for(output, fmt, ("table", "csv", "json"), "table")
+        chosen = format_for(output, fmt, ("table", "csv", "json", "xlsx"), "table")
         selected = parse_indicator_filter(words or [])
     except TrackerError as exc:
         fail(str(exc), exc.exit_code, error=exc)
