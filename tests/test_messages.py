@@ -58,6 +58,9 @@ def used_msgids() -> set[str]:
     found |= {f"col.{c}" for c in COLUMNS} | {f"col.{c}" for c in HISTORY_COLUMNS}
     found |= {f"check.state.{s}" for s in (OK, DIFFERS, ACCEPTED, UNPUBLISHED)}
     found |= {f"check.field.{f}" for f in ("total", "planned", "count")}
+    from tracker.indicators.status import STATUSES
+
+    found |= {f"indicator.status.{s}" for s in STATUSES}
     found |= {f"severity.{s}" for s in ("red", "yellow", "green")}
     found |= {f"rule.{r}" for r in RULES}
     found |= {f"district_source.{s}" for s in ("gazetteer", "user", "none")}

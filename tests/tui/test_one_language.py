@@ -167,6 +167,7 @@ WALK: list[View] = [
     View("warnings", keys("3"), {"zh": "项红灯", "en": "red ·"}),
     View("timeline", keys("4"), {"zh": "已过去的建设期", "en": "construction period passed"}, keys("1")),
     View("budget check", keys("5"), {"zh": "个公布数：6 个不一致", "en": "published figures: 6 differ"}, keys("1")),
+    View("indicators", keys("6"), {"zh": "尚未导入主要指标", "en": "No indicators yet"}, keys("1")),
     View("filter error", bad_filter, {"zh": "筛选语法错误：total 须是以万元计的金额", "en": "Filter error: total takes an amount"},
          clear_filter),
     View("help", keys("question_mark"), {"zh": "按键一览", "en": "Keys (remap"}, keys("escape")),

@@ -55,6 +55,7 @@ VIEWS: dict[str, Step] = {
     "warnings": pressing("3"),
     "timeline": pressing("4"),
     "check": pressing("5"),
+    "indicators": pressing("6"),
     "detail": on_2_18(),
     "edit_form": on_2_18("e"),
     "progress_form": on_2_18("m"),

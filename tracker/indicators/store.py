@@ -164,6 +164,8 @@ class IndicatorLine:
     latest_value: str | None
     latest_year: int | None
     status: str
+    period: tuple[int, int] = (2021, 2025)
+    """The plan's years (its path runs from the year before the first to the last)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -206,7 +208,7 @@ def iter_indicators(session: Session, as_of: date, where: Any = None) -> Iterato
             indicator.id, plan, title, indicator.seq, indicator.position, indicator.group, indicator.name,
             indicator.unit, indicator.attribute, indicator.target_text, target.kind,
             None if target.value is None else format(target.value, "f"), indicator.baseline_text, intermediate,
-            None if latest is None else latest[1], None if latest is None else latest[0], status,
+            None if latest is None else latest[1], None if latest is None else latest[0], status, (start, end),
         )  # fmt: skip
 
 

@@ -62,13 +62,19 @@ def _check() -> Screen[Any]:
     return CheckScreen()
 
 
+def _indicators() -> Screen[Any]:
+    from tracker.tui.screens.indicators import IndicatorsScreen
+
+    return IndicatorsScreen()
+
+
 def _timeline() -> Screen[Any]:
     from tracker.tui.screens.timeline import TimelineScreen
 
     return TimelineScreen()
 
 
-VIEWS: tuple[str, ...] = ("portfolio", "rollups", "warnings", "timeline", "check")
+VIEWS: tuple[str, ...] = ("portfolio", "rollups", "warnings", "timeline", "check", "indicators")
 
 
 class TrackerApp(App[None], inherit_bindings=False):
@@ -81,6 +87,7 @@ class TrackerApp(App[None], inherit_bindings=False):
         "warnings": _warnings,
         "timeline": _timeline,
         "check": _check,
+        "indicators": _indicators,
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -94,6 +101,7 @@ class TrackerApp(App[None], inherit_bindings=False):
         Binding("3", "show_view('warnings')", "Warnings", id="view_warnings"),
         Binding("4", "show_view('timeline')", "Timeline", id="view_timeline"),
         Binding("5", "show_view('check')", "Check", id="view_check"),
+        Binding("6", "show_view('indicators')", "Indicators", id="view_indicators"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("U", "redo", "Redo", id="redo", show=False),
         Binding("l", "toggle_language", "zh/en", id="language"),
@@ -442,6 +450,7 @@ class TrackerApp(App[None], inherit_bindings=False):
         yield SystemCommand(t("view.warnings"), t("cmd.warnings"), lambda: self.action_show_view("warnings"))
         yield SystemCommand(t("view.timeline"), t("cmd.timeline"), lambda: self.action_show_view("timeline"))
         yield SystemCommand(t("view.check"), t("cmd.check"), lambda: self.action_show_view("check"))
+        yield SystemCommand(t("view.indicators"), t("cmd.indicators"), lambda: self.action_show_view("indicators"))
         yield SystemCommand(t("key.choose_view"), t("cmd.choose_view"), self.action_choose_view)
         yield SystemCommand(t("key.save_view"), t("cmd.save_view"), self.action_save_view)
         yield SystemCommand(t("filter.label"), t("cmd.clear_filter"), self.action_clear_filter)

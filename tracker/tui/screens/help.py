@@ -26,6 +26,7 @@ def binding_sources() -> list[tuple[str, type]]:
     """(i18n key of where a binding applies, the class declaring it), in the order shown."""
     from tracker.tui.app import TrackerApp
     from tracker.tui.screens.check import CheckScreen
+    from tracker.tui.screens.indicators import IndicatorsScreen
     from tracker.tui.screens.column_chooser import ColumnChooserScreen
     from tracker.tui.screens.confirm import ConfirmScreen
     from tracker.tui.screens.detail import DetailScreen
@@ -48,6 +49,7 @@ def binding_sources() -> list[tuple[str, type]]:
         ("view.warnings", WarningsScreen),
         ("view.timeline", TimelineScreen),
         ("view.check", CheckScreen),
+        ("view.indicators", IndicatorsScreen),
         ("columns.title", ColumnChooserScreen),
         ("help.confirm", ConfirmScreen),
     ]

@@ -1,0 +1,51 @@
+"""The main-indicators view (``6``) on the real Jiading table: each indicator with its target, latest
+value and status light, and under the table the highlighted one's path year by year beside what was
+recorded (社区长者食堂: 8 at the end of 十三五, 12 by 2025 — the path expects 9.6 in 2022)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from tests.tui.conftest import MakeApp, column, drive, settle, static_text
+from tracker.indicators.store import import_indicators, record_value
+from tracker.paths import data_dir
+from tracker.tui.screens.indicators import IndicatorsScreen
+
+
+def test_the_indicators_view_shows_status_and_path(make_app: MakeApp, engine: Engine) -> None:
+    import_indicators(engine, data_dir() / "plans" / "jiading.txt")
+    record_value(engine, 2, 2022, "9")  # 社区长者食堂 (binding): behind the path's 9.6 → at risk
+
+    async def body(pilot: Pilot[Any]) -> None:
+        await pilot.press("6")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, IndicatorsScreen)
+        table = screen.query_one("#indicator-items", DataTable)
+        assert column(table, "seq") == [str(n) for n in range(1, 15)]
+        statuses = column(table, "status")
+        assert statuses[1] == "约束性指标落后" and statuses.count("无数据") == 13
+        assert column(table, "latest")[1] == "9 (2022)"
+        summary = static_text(screen.query_one("#indicators-summary", Static))
+        assert summary.startswith("14 项指标：已达到 0，符合进度 0，落后 0，约束性落后 1，无数据 13")
+        table.move_cursor(row=1)
+        await settle(pilot)
+        path = static_text(screen.query_one("#indicator-path", Static)).splitlines()
+        assert path[0] == "2 社区长者食堂"
+        assert path[2].split()[1:] == ["8", "8.8", "9.6", "10.4", "11.2", "12"]  # 路径 2020…2025
+        assert path[3].split()[1:] == ["·", "·", "9", "·", "·", "·"]  # 实际
+
+    drive(make_app(), body)
+
+
+def test_no_indicators_says_how_to_import_them(make_app: MakeApp) -> None:
+    async def body(pilot: Pilot[Any]) -> None:
+        await pilot.press("6")
+        await settle(pilot)
+        assert "tracker import-indicators" in static_text(pilot.app.screen.query_one("#indicators-summary", Static))
+
+    drive(make_app(language="en"), body, size=(80, 24))
