@@ -49,13 +49,28 @@ def on_2_18(*keys: str) -> Step:
     return run
 
 
+def with_indicators(*keys: str) -> Step:
+    """Xiangtan's 30 main indicators imported (beside its projects), one value recorded, then ``keys``."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        from tracker.indicators.store import import_indicators, record_value
+        from tracker.paths import bundled_plan
+
+        engine = pilot.app.engine  # type: ignore[attr-defined]
+        import_indicators(engine, bundled_plan())
+        record_value(engine, 10, 2022, "55")  # 养老机构护理型床位占比 (binding, target 60)
+        await pressing(*keys)(pilot)
+
+    return run
+
+
 VIEWS: dict[str, Step] = {
     "portfolio": pressing(),
     "rollups": pressing("2"),
     "warnings": pressing("3"),
     "timeline": pressing("4"),
     "check": pressing("5"),
-    "indicators": pressing("6"),
+    "indicators": with_indicators("6"),
     "detail": on_2_18(),
     "edit_form": on_2_18("e"),
     "progress_form": on_2_18("m"),
