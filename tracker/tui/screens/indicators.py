@@ -97,7 +97,7 @@ class IndicatorsScreen(TrackerScreen):
         if not narrow:
             table.add_column(self.t("col.indicator_plan"), key="plan", width=16)
         table.add_column(self.t("col.seq"), key="seq", width=4)
-        table.add_column(self.t("col.name"), key="name", width=24 if narrow else 40)
+        table.add_column(self.t("col.indicator_name"), key="name", width=24 if narrow else 40)
         table.add_column(self.t("col.indicator_target"), key="target", width=10 if narrow else 16)
         table.add_column(self.t("col.indicator_latest"), key="latest", width=10 if narrow else 16)
         table.add_column(self.t("col.indicator_status"), key="status")
