@@ -7,7 +7,7 @@ a row changed outside the log), 2 bad usage.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -31,6 +31,26 @@ def _rows(n: int) -> str:
 
 def _projects(codes: list[str]) -> str:
     return f"; projects {', '.join(codes[:10])}" + ("…" if len(codes) > 10 else "") if codes else ""
+
+
+def _print_result(fmt: str, dry_run: bool, verb: str, target: int, keys: dict[str, Any], result: Any) -> None:
+    """What an undo or a redo did (or would do): the JSON record (its own keys first) or one line."""
+    if fmt == "json":
+        print_json(
+            keys
+            | {
+                "kind": result.kind,
+                "summary": result.summary,
+                "rows": result.rows,
+                "codes": result.codes,
+                "operation_id": result.operation_id,
+                "dry_run": dry_run,
+            }
+        )
+        return
+    what = f"operation {target} ({result.kind}: {result.summary}): {_rows(result.rows)}{_projects(result.codes)}"
+    done = {"undo": "undid", "redo": "redid"}[verb]
+    echo(f"would {verb} {what}" if dry_run else f"{done} {what}; recorded as operation {result.operation_id}")
 
 
 @app.command("undo")
@@ -58,26 +78,7 @@ def undo_command(
         result = undo(st.engine(), operation, actor=st.actor(), dry_run=dry_run)
     except UndoError as exc:
         fail(str(exc), EXIT_FINDINGS, error=exc)
-    if fmt == "json":
-        print_json(
-            {
-                "undone": result.undone_id,
-                "kind": result.kind,
-                "summary": result.summary,
-                "rows": result.rows,
-                "codes": result.codes,
-                "operation_id": result.operation_id,
-                "dry_run": dry_run,
-            }
-        )
-        return
-    what = (
-        f"operation {result.undone_id} ({result.kind}: {result.summary}): {_rows(result.rows)}{_projects(result.codes)}"
-    )
-    if dry_run:
-        echo(f"would undo {what}")
-    else:
-        echo(f"undid {what}; recorded as operation {result.operation_id}")
+    _print_result(fmt, dry_run, "undo", result.undone_id, {"undone": result.undone_id}, result)
 
 
 @app.command("redo")
@@ -104,24 +105,4 @@ def redo_command(
         result = redo(st.engine(), operation, actor=st.actor(), dry_run=dry_run)
     except UndoError as exc:
         fail(str(exc), EXIT_FINDINGS, error=exc)
-    if fmt == "json":
-        print_json(
-            {
-                "redone": result.redone_id,
-                "undo": result.undo_id,
-                "kind": result.kind,
-                "summary": result.summary,
-                "rows": result.rows,
-                "codes": result.codes,
-                "operation_id": result.operation_id,
-                "dry_run": dry_run,
-            }
-        )
-        return
-    what = (
-        f"operation {result.redone_id} ({result.kind}: {result.summary}): {_rows(result.rows)}{_projects(result.codes)}"
-    )
-    if dry_run:
-        echo(f"would redo {what}")
-    else:
-        echo(f"redid {what}; recorded as operation {result.operation_id}")
+    _print_result(fmt, dry_run, "redo", result.redone_id, {"redone": result.redone_id, "undo": result.undo_id}, result)
