@@ -67,7 +67,9 @@ def test_indicators_not_available_until_the_model_exists(engine: Engine) -> None
     assert "Indicators are not available" in markdown(ev)
 
 
-def _indicator(id: int, name: str, unit: str, attribute: str, target: str, baseline: str = "", intermediate: str = "") -> SimpleNamespace:
+def _indicator(
+    id: int, name: str, unit: str, attribute: str, target: str, baseline: str = "", intermediate: str = ""
+) -> SimpleNamespace:
     return SimpleNamespace(
         id=id, name=name, unit=unit, attribute=attribute, target_text=target, baseline_text=baseline or None,
         intermediate=intermediate or None,

@@ -116,13 +116,17 @@ def projects_part(session: Session, plan: Plan, as_of: date) -> ProjectsPart:
     for status in Status:
         row = by_value.get(status.value)
         zero = Decimal(0)
-        lines.append(StatusLine(status.value, row.count if row else 0, row.total if row else zero, row.invested if row else zero))
+        lines.append(
+            StatusLine(status.value, row.count if row else 0, row.total if row else zero, row.invested if row else zero)
+        )
     grand = next((row for row in rows if not row.path), None)
     table, _ = count_warnings(session, as_of, where=scope)  # type: ignore[arg-type]
     overdue = table["overdue"]["red"] + table["overdue"]["yellow"]
     total = grand.total if grand else Decimal(0)
     invested = grand.invested if grand else Decimal(0)
-    return ProjectsPart(tuple(lines), grand.count if grand else 0, total, invested, percent_of(invested, total), overdue)
+    return ProjectsPart(
+        tuple(lines), grand.count if grand else 0, total, invested, percent_of(invested, total), overdue
+    )
 
 
 def _intermediate(raw: Any) -> list[tuple[int, Target]]:
@@ -337,7 +341,16 @@ def indicator_table_rows(records: Sequence[IndicatorRecord], language: str) -> l
 def _headers(language: str) -> tuple[list[str], list[str]]:
     w = _words(language)
     projects = [w["status"], w["count"], w["total"], w["invested"]]
-    indicators = [w["name"], w["unit"], w["attribute"], w["target"], w["baseline"], w["latest"], w["year"], w["indicator_status"]]
+    indicators = [
+        w["name"],
+        w["unit"],
+        w["attribute"],
+        w["target"],
+        w["baseline"],
+        w["latest"],
+        w["year"],
+        w["indicator_status"],
+    ]
     return projects, indicators
 
 
@@ -347,7 +360,12 @@ def markdown(ev: Evaluation, language: str = "en") -> str:
 
     w = _words(language)
     project_head, indicator_head = _headers(language)
-    lines = [f"# {_md_cell(w['title'].format(plan=ev.plan, as_of=ev.as_of.isoformat()))}", "", f"## {w['projects']}", ""]
+    lines = [
+        f"# {_md_cell(w['title'].format(plan=ev.plan, as_of=ev.as_of.isoformat()))}",
+        "",
+        f"## {w['projects']}",
+        "",
+    ]
     shown = [[s, c, fmt_money(t), fmt_money(i)] for s, c, t, i in project_rows(ev.projects, language)]
     lines += _md_table(project_head, shown, right=(1, 2, 3))
     lines += [
@@ -366,7 +384,9 @@ def markdown(ev: Evaluation, language: str = "en") -> str:
         lines += _md_table(indicator_head, indicator_table_rows(ev.indicators, language), right=(6,))
         lines += ["", f"### {w['summary']}", ""]
         counts = status_counts(ev.indicators)
-        lines += _md_table([w["indicator_status"], w["count"]], [[_status_word(s, language), n] for s, n in counts.items()], right=(1,))
+        lines += _md_table(
+            [w["indicator_status"], w["count"]], [[_status_word(s, language), n] for s, n in counts.items()], right=(1,)
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -382,7 +402,10 @@ def sheets(ev: Evaluation, language: str = "en") -> list[Any]:
     rows.append([w["overdue"], ev.projects.overdue, None, None])
     kinds = ("text", "int", "money", "money")
     projects = Sheet(
-        w["projects"], [SheetColumn(h, k) for h, k in zip(project_head, kinds, strict=True)], rows, title=title  # type: ignore[arg-type]
+        w["projects"],
+        [SheetColumn(h, k) for h, k in zip(project_head, kinds, strict=True)],
+        rows,
+        title=title,  # type: ignore[arg-type]
     )
     out = [projects]
     ind_kinds = ("text", "text", "text", "text", "text", "text", "int", "text")
@@ -390,5 +413,12 @@ def sheets(ev: Evaluation, language: str = "en") -> list[Any]:
         lines: list[Any] = [[w["unavailable"], "", "", "", "", "", None, ""]]
     else:
         lines = indicator_table_rows(ev.indicators, language) or [[w["none"], "", "", "", "", "", None, ""]]
-    out.append(Sheet(w["indicators"], [SheetColumn(h, k) for h, k in zip(indicator_head, ind_kinds, strict=True)], lines, title=title))  # type: ignore[arg-type]
+    out.append(
+        Sheet(
+            w["indicators"],
+            [SheetColumn(h, k) for h, k in zip(indicator_head, ind_kinds, strict=True)],
+            lines,
+            title=title,
+        )
+    )  # type: ignore[arg-type]
     return out

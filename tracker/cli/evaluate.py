@@ -21,7 +21,8 @@ def evaluate_command(
     ctx: typer.Context,
     plan: Annotated[str, typer.Option("--plan", help="The plan: its name, or a part of it naming one plan.")],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write FILE.md (Markdown) or FILE.xlsx; default: Markdown to stdout.")
+        Path | None,
+        typer.Option("--output", "-o", help="Write FILE.md (Markdown) or FILE.xlsx; default: Markdown to stdout."),
     ] = None,
 ) -> None:
     """Tables for a plan's evaluation as of --as-of: projects by status, money, overdue, indicators' status."""
@@ -34,7 +35,9 @@ def evaluate_command(
     if output is not None:
         fmt = FORMATS.get(output.suffix.lower(), "")
         if not fmt:
-            raise EvaluationError(f"{output}: the report is written as .md or .xlsx, not {output.suffix or 'no suffix'}")
+            raise EvaluationError(
+                f"{output}: the report is written as .md or .xlsx, not {output.suffix or 'no suffix'}"
+            )
     language = st.language or cli_language()
     with reading(st.engine()) as session:
         ev = evaluation(session, plan, st.as_of)

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 from tracker.indicators.targets import Target, normalise, read_target
 
@@ -110,7 +111,7 @@ def expected_on_path(
         return None
     if year <= numeric[0][0]:
         return numeric[0][1]
-    for (y0, v0), (y1, v1) in zip(numeric, numeric[1:]):
+    for (y0, v0), (y1, v1) in pairwise(numeric):
         if year <= y1:
             return v0 + (v1 - v0) * Decimal(year - y0) / Decimal(y1 - y0)
     return numeric[-1][1]
