@@ -171,3 +171,20 @@ def test_any_input_gives_one_of_the_statuses(
 def test_met_stays_met_at_any_later_date(value: str) -> None:
     for year in range(2021, 2031):
         assert beds([(2021, value)], date(year, 6, 30)) == "met"
+
+
+def test_milestones_as_the_store_keeps_them() -> None:
+    # The indicator store keeps intermediate targets as {year: text} (JSON {"2022": "基本建立"}).
+    stored = {2022: "基本建立"}
+    assert indicator_status(LIST_FINAL, None, [(2022, "初步建立")], MID, PERIOD, False, stored) == "behind"
+    assert indicator_status(LIST_FINAL, None, [(2022, "基本建立")], MID, PERIOD, False, stored) == "on_track"
+    assert expected_on_path(LIST_FINAL, None, 2022, PERIOD, stored) == D(LEVELS.index("基本建立"))
+    # Xiangtan 护理型床位占比: 55% in 2022 on the way from 54.2% to 60: path 54.6 (2021), 55, then 56.67 (2023).
+    assert expected_on_path(BEDS_TARGET, BEDS_BASE, 2021, PERIOD, {2022: "55%"}) == D("54.6")
+    assert expected_on_path(BEDS_TARGET, BEDS_BASE, 2022, PERIOD, {2022: "55%"}) == D("55")
+    assert expected_on_path(BEDS_TARGET, BEDS_BASE, 2024, PERIOD, {2022: "55%"}) == D("55") + D("5") * 2 / 3
+
+
+def test_a_blank_value_is_no_value() -> None:
+    assert beds([(2022, "  ")]) == "no_data"
+    assert beds([(2021, "57%"), (2022, "")]) == "on_track"  # 2021's 57 ≥ 55.36

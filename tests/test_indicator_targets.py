@@ -118,3 +118,23 @@ def test_a_number_we_format_reads_back_equal(value: Decimal, percent: bool, pref
     assert target.percent is percent
     expected = {"": "number", ">": "at_least", "≥": "at_least", "不低于": "at_least"}.get(prefix, "at_most")
     assert target.kind == expected
+
+
+def test_standard_reached_and_already_built() -> None:
+    # Jiading's 未成年人救助保护机构规范达标: 达标 is a level, above 基本建立 and below 全面建立.
+    reached = read_target("达标")
+    assert reached.kind == "level" and reached.level is not None
+    assert read_target("基本建立").level < reached.level < read_target("全面建立").level  # type: ignore[operator]
+    assert read_target("已全面建立").level == read_target("全面建立").level
+    assert read_target("未建立").kind == "text"  # "not set up" is no level
+
+
+def test_satisfies_with_a_direction() -> None:
+    from tracker.indicators.targets import satisfies
+
+    assert satisfies(read_target("4.1"), read_target("4"), rising=False) is False
+    assert satisfies(read_target("3.9"), read_target("4"), rising=False) is True
+    assert satisfies(read_target("42"), read_target(">42")) is False
+    assert satisfies(read_target("基本建立"), read_target("全面建立")) is False
+    assert satisfies(read_target("6.5%"), read_target("全面建立")) is None  # not comparable
+    assert satisfies(read_target("6.5%"), read_target("不低于居民上年度人均消费支出增速")) is None

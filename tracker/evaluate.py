@@ -22,8 +22,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from tracker.errors import UsageError
-from tracker.indicators.status import STATUSES, indicator_status, latest_actual
-from tracker.indicators.targets import Target, read_target
+from tracker.indicators.status import STATUSES, indicator_status
+from tracker.indicators.targets import read_target
 from tracker.models import Plan, Project, Status
 from tracker.money import percent_of
 
@@ -129,13 +129,14 @@ def projects_part(session: Session, plan: Plan, as_of: date) -> ProjectsPart:
     )
 
 
-def _intermediate(raw: Any) -> list[tuple[int, Target]]:
-    """Intermediate targets from the model's JSON text: ``{"2022": "基本建立"}`` or ``[[2022, "…"], …]``
-    or ``[{"year": 2022, "text": "…"}]``; anything else is none (the status then goes without them)."""
+def _intermediate(raw: Any) -> dict[int, str]:
+    """Intermediate targets by year from the model's JSON text: ``{"2022": "基本建立"}`` (the store's
+    shape), ``[[2022, "…"], …]`` or ``[{"year": 2022, "text": "…"}]``; anything else is none (the
+    status then goes without them). A plain ``{year: text}`` is what every status function takes."""
     try:
         data = json.loads(raw) if isinstance(raw, str) and raw.strip() else raw
     except ValueError:
-        return []
+        return {}
     pairs: list[tuple[Any, Any]] = []
     if isinstance(data, dict):
         pairs = list(data.items())
@@ -145,13 +146,19 @@ def _intermediate(raw: Any) -> list[tuple[int, Target]]:
                 pairs.append((item.get("year"), item.get("text", item.get("target", item.get("value")))))
             elif isinstance(item, (list, tuple)) and len(item) == 2:
                 pairs.append((item[0], item[1]))
-    out = []
+    out: dict[int, str] = {}
     for year, text in pairs:
         try:
-            out.append((int(year), read_target(str(text))))
+            out[int(year)] = str(text)
         except (TypeError, ValueError):
             continue
     return out
+
+
+def _latest(values: Sequence[tuple[int, str]], as_of: date) -> tuple[int, str] | None:
+    """The latest non-blank (year, text) up to the as-of year (the rule the status uses)."""
+    known = [(year, text) for year, text in values if year <= as_of.year and str(text).strip()]
+    return max(known, key=lambda v: v[0]) if known else None
 
 
 def indicator_rows(session: Session, plan_id: int, as_of: date) -> Iterator[IndicatorRecord] | None:
@@ -165,7 +172,8 @@ def indicator_rows(session: Session, plan_id: int, as_of: date) -> Iterator[Indi
     if plan is None:
         return None
     period = (int(plan.period_start), int(plan.period_end))
-    order = [Indicator.table_id, Indicator.seq, Indicator.id]
+    # Published order: the table, then the row's place in it (``position``; ``seq`` is the 序号 text).
+    order = [Indicator.table_id, getattr(Indicator, "position", Indicator.seq), Indicator.id]
     indicators = session.exec(select(Indicator).where(Indicator.plan_id == plan_id).order_by(*order)).all()
     values: dict[int, list[tuple[int, str]]] = {}
     query = (
@@ -189,7 +197,7 @@ def _records(
         status = indicator_status(
             target, baseline, actuals, as_of, period, ind.attribute == "binding", _intermediate(ind.intermediate)
         )
-        latest = latest_actual(actuals, as_of)
+        latest = _latest(actuals, as_of)
         yield IndicatorRecord(
             name=ind.name,
             unit=ind.unit or "",

@@ -29,14 +29,19 @@ The rules (also in docs/indicators-status.md):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 
-from tracker.indicators.targets import Target, normalise, read_target
+from tracker.indicators.targets import Target, read_target
+from tracker.indicators.targets import satisfies as _satisfies
 
-STATUSES = ("met", "on_track", "behind", "at_risk", "no_data")
+MET, ON_TRACK, BEHIND, AT_RISK, NO_DATA = "met", "on_track", "behind", "at_risk", "no_data"
+STATUSES: tuple[str, ...] = (MET, ON_TRACK, BEHIND, AT_RISK, NO_DATA)
+
+Milestones = Mapping[int, "str | Target"] | Sequence[tuple[int, "str | Target"]]
+"""Intermediate targets by year: ``{2022: "基本建立"}`` (as the store keeps them) or ``[(2022, Target)]``."""
 
 _NUMERIC = ("number", "at_least", "at_most")
 
@@ -56,32 +61,35 @@ def direction(target: Target, baseline: Target | None) -> str:
     return "up"
 
 
+def rising(target: Target, baseline: Target | None) -> bool:
+    """Whether the indicator should rise to its target (:func:`direction` is ``"up"``)."""
+    return direction(target, baseline) == "up"
+
+
 def satisfies(actual: Target, target: Target, baseline: Target | None) -> bool:
-    """Whether ``actual`` meets ``target`` (rule 2)."""
-    if target.kind == "text":
-        return normalise(actual.text) == normalise(target.text)
-    if target.kind == "level":
-        return actual.kind == "level" and actual.level is not None and actual.level >= (target.level or 0)
-    if not _is_number(actual) or target.value is None:
-        return False
-    assert actual.value is not None
-    if target.kind == "at_least":
-        return actual.value > target.value if target.strict else actual.value >= target.value
-    if target.kind == "at_most":
-        return actual.value < target.value if target.strict else actual.value <= target.value
-    if direction(target, baseline) == "down":
-        return actual.value <= target.value
-    return actual.value >= target.value
+    """Whether ``actual`` meets ``target`` (rule 2); what cannot be compared does not."""
+    return bool(_satisfies(actual, target, rising=rising(target, baseline)))
+
+
+def milestones(intermediate: Milestones | None) -> list[tuple[int, Target]]:
+    """Intermediate targets as (year, reading) pairs, whichever of the two shapes they came in."""
+    if not intermediate:
+        return []
+    pairs = intermediate.items() if isinstance(intermediate, Mapping) else intermediate
+    out = []
+    for year, value in pairs:
+        out.append((int(year), value if isinstance(value, Target) else read_target(str(value))))
+    return out
 
 
 def _milestones(
-    target: Target, baseline: Target | None, period: tuple[int, int], intermediate: Sequence[tuple[int, Target]]
+    target: Target, baseline: Target | None, period: tuple[int, int], intermediate: Milestones | None
 ) -> list[tuple[int, Target]]:
     start, end = period
     points: list[tuple[int, Target]] = []
     if baseline is not None:
         points.append((start - 1, baseline))
-    points.extend(sorted((y, t) for y, t in intermediate if start - 1 < y < end))
+    points.extend(sorted(((y, t) for y, t in milestones(intermediate) if start - 1 < y < end), key=lambda p: p[0]))
     points.append((end, target))
     return points
 
@@ -91,7 +99,7 @@ def expected_on_path(
     baseline: Target | None,
     year: int,
     period: tuple[int, int],
-    intermediate: Sequence[tuple[int, Target]] = (),
+    intermediate: Milestones | None = None,
 ) -> Decimal | None:
     """The value the path expects in ``year`` (rule 3), or None when there is no path to compare with.
 
@@ -118,12 +126,17 @@ def expected_on_path(
 
 
 def latest_actual(values: Sequence[tuple[int, str]], as_of: date) -> tuple[int, str] | None:
-    """The latest (year, text) with year ≤ ``as_of.year``; of one year, the last given wins."""
+    """The latest (year, text) with year ≤ ``as_of.year``; of one year, the last given wins; a blank
+    text is no value."""
     best: tuple[int, str] | None = None
     for year, text in values:
-        if year <= as_of.year and (best is None or year >= best[0]):
+        if year <= as_of.year and str(text).strip() and (best is None or year >= best[0]):
             best = (year, text)
     return best
+
+
+latest = latest_actual
+"""The name the indicator store uses."""
 
 
 def indicator_status(
@@ -133,12 +146,12 @@ def indicator_status(
     as_of: date,
     period: tuple[int, int],
     binding: bool,
-    intermediate: Sequence[tuple[int, Target]] = (),
+    intermediate: Milestones | None = None,
 ) -> str:
     """The status (one of :data:`STATUSES`) of an indicator as of ``as_of`` by the module's rules."""
     found = latest_actual(values, as_of)
     if found is None:
-        return "no_data"
+        return NO_DATA
     year, text = found
     actual = read_target(text)
     if satisfies(actual, target, baseline):
@@ -156,7 +169,7 @@ def _against_path(
     year: int,
     as_of: date,
     period: tuple[int, int],
-    intermediate: Sequence[tuple[int, Target]],
+    intermediate: Milestones | None,
 ) -> str:
     if target.kind == "text":
         return "behind"

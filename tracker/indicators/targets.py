@@ -27,7 +27,12 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-KINDS = ("number", "at_least", "at_most", "level", "text")
+NUMBER = "number"
+AT_LEAST = "at_least"
+AT_MOST = "at_most"
+LEVEL = "level"
+TEXT = "text"
+KINDS: tuple[str, ...] = (NUMBER, AT_LEAST, AT_MOST, LEVEL, TEXT)
 
 LEVELS: tuple[str, ...] = (
     "初步建立",
@@ -43,6 +48,7 @@ LEVELS: tuple[str, ...] = (
     "基本形成",
     "基本建成",
     "基本实现",
+    "达标",
     "普遍建立",
     "全面建立",
     "全面形成",
@@ -54,7 +60,8 @@ LEVELS: tuple[str, ...] = (
 
 The order is by degree first — 初步 (initially) < 逐步 (gradually) < no qualifier < 基本 (basically)
 < 普遍 (generally) < 全面 (fully) — and within a degree by stage of the thing: set up (建立 / 形成 /
-建成) < put in force (实施) < achieved (实现). That is how the plans themselves step a target: Xiangtan's
+建成) < put in force (实施) < achieved (实现). 达标 (Jiading's 未成年人救助保护机构规范达标: a standard
+reached) sits after 基本实现 and before 普遍 / 全面. That is how the plans themselves step a target: Xiangtan's
 elderly-care table goes 基本建立 (2022) → 全面建立 (2025) and 建立 (2022) → 全面实施 (2025), and its text
 says a framework is 初步建立 by 2020 and 基本建立 later. A level is reached when the actual level's index
 is at least the target's.
@@ -120,11 +127,46 @@ class Target:
     note: str = ""
     """Why a text that looks like a bound was kept as ``text`` (it bounds against another quantity)."""
 
+    @property
+    def is_numeric(self) -> bool:
+        """The reading has a number (number, at_least, at_most)."""
+        return self.value is not None
+
 
 def normalise(text: str) -> str:
     """``text`` NFKC-normalised (full-width digits and signs as ASCII) with all whitespace removed."""
     folded = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in folded if not ch.isspace())
+
+
+def ascii_text(text: str) -> str:
+    """Full-width digits and signs as ASCII, spaces dropped (the name the indicator store uses)."""
+    return normalise(text)
+
+
+def read_number(text: str) -> tuple[Decimal | None, bool]:
+    """The number a whole cell gives (a bound's or a plain number's) and whether it is a percentage;
+    ``(None, False)`` when the cell is not one number."""
+    target = read_target(text)
+    return target.value, target.percent
+
+
+def satisfies(actual: Target, target: Target, *, rising: bool = True) -> bool | None:
+    """Whether ``actual`` meets ``target``; None when the two cannot be compared (no number or level).
+
+    A ``number`` target is reached from below when ``rising``, from above otherwise; strict bounds
+    (``>42``) are not met by the bound itself; a ``text`` target only by the same text."""
+    if target.kind == LEVEL:
+        return None if actual.level is None else actual.level >= (target.level or 0)
+    if target.value is None or actual.value is None:
+        if target.kind == TEXT and normalise(actual.text) == normalise(target.text):
+            return True
+        return None
+    if target.kind == AT_LEAST:
+        return actual.value > target.value if target.strict else actual.value >= target.value
+    if target.kind == AT_MOST:
+        return actual.value < target.value if target.strict else actual.value <= target.value
+    return actual.value >= target.value if rising else actual.value <= target.value
 
 
 def _read_number(rest: str) -> tuple[Decimal, bool] | None:
@@ -147,6 +189,8 @@ def read_target(text: str) -> Target:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     flat = normalise(text)
+    if flat.startswith("已") and flat[1:] in _LEVEL_INDEX:  # 已全面建立: the level reached
+        flat = flat[1:]
     if flat in _LEVEL_INDEX:
         return Target("level", None, False, _LEVEL_INDEX[flat], text)
     kind, strict, rest = "number", False, flat
