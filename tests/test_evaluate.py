@@ -116,6 +116,7 @@ def test_markdown_is_plain_tables_and_escapes_data() -> None:
     assert "| a\\|b c | % | 约束性 | >42 |  | 40% | 2022 | 有风险 |" in text
     assert "| 未开工 | 87 | 488,707.12 | 0.00 |" in text
     assert "- 逾期项目数: 26" in text
+    assert "| 状态 | 指标数 |" in text and "| 有风险 | 1 |" in text and "| 已达到 | 0 |" in text
 
 
 def test_cli_markdown_on_the_bundled_data(cli: CliRun) -> None:

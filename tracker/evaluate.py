@@ -259,6 +259,7 @@ _HEAD: dict[str, dict[str, str]] = {
         "unavailable": "Indicators are not available in this version of tracker.",
         "none": "This plan has no indicators.",
         "summary": "Indicators by status",
+        "n_indicators": "Indicators",
     },
     "zh": {
         "title": "{plan} 评估(截至 {as_of})",
@@ -282,6 +283,7 @@ _HEAD: dict[str, dict[str, str]] = {
         "unavailable": "本版本 tracker 尚无指标数据。",
         "none": "该规划没有指标。",
         "summary": "指标状态统计",
+        "n_indicators": "指标数",
     },
 }
 
@@ -393,7 +395,9 @@ def markdown(ev: Evaluation, language: str = "en") -> str:
         lines += ["", f"### {w['summary']}", ""]
         counts = status_counts(ev.indicators)
         lines += _md_table(
-            [w["indicator_status"], w["count"]], [[_status_word(s, language), n] for s, n in counts.items()], right=(1,)
+            [w["indicator_status"], w["n_indicators"]],
+            [[_status_word(s, language), n] for s, n in counts.items()],
+            right=(1,),
         )
     return "\n".join(lines) + "\n"
 
