@@ -148,6 +148,8 @@ def test_cli_errors_leave_no_file(cli: CliRun, tmp_path: Path) -> None:
     result = cli("evaluate", "--plan", "安岳", "--as-of", "2023-06-30", "--output", str(out))
     assert result.exit_code == 2 and result.stderr.startswith("tracker: no plan named '安岳'")
     assert not out.exists()
+    result = cli("evaluate", "--plan", "%", "--as-of", "2023-06-30")  # a LIKE wildcard is a plain character
+    assert result.exit_code == 2 and result.stderr.startswith("tracker: no plan named '%'")
     bad = tmp_path / "eval.csv"
     result = cli("evaluate", "--plan", "湘潭", "--as-of", "2023-06-30", "--output", str(bad))
     assert result.exit_code == 2 and "written as .md or .xlsx" in result.stderr

@@ -18,7 +18,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from tracker.errors import UsageError
@@ -95,7 +94,8 @@ def find_plan(session: Session, name: str) -> Plan:
     exact = session.exec(select(Plan).where(Plan.name == name)).first()
     if exact is not None:
         return exact
-    found = list(session.exec(select(Plan).where(func.instr(Plan.name, name) > 0).order_by(Plan.id).limit(3)))
+    partial = Plan.name.contains(name, autoescape=True)  # type: ignore[attr-defined]
+    found = list(session.exec(select(Plan).where(partial).order_by(Plan.id).limit(3)))
     if len(found) == 1:
         return found[0]
     names = [p for (p,) in session.execute(select(Plan.name).order_by(Plan.id))]
