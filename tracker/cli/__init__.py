@@ -21,7 +21,7 @@ from tracker.cli import generate  # noqa: F401
 from tracker.cli import sheet  # noqa: F401
 from tracker.cli import import_progress  # noqa: F401
 from tracker.cli import history, undo  # noqa: F401
-from tracker.cli import import_indicators, indicator  # noqa: F401
+from tracker.cli import import_indicators, indicator, evaluate  # noqa: F401
 from tracker.cli.app import app, hoist_global_options, main
 
 __all__ = ["HELP_ORDER", "app", "hoist_global_options", "main", "register_commands"]
@@ -29,7 +29,7 @@ __all__ = ["HELP_ORDER", "app", "hoist_global_options", "main", "register_comman
 HELP_ORDER = (
     "init", "import-plan", "show", "edit", "list", "export", "check", "rollup", "warnings",
     "progress", "annual-plan", "history", "undo", "redo", "report", "import-csv",
-    "tui", "generate", "sheet", "import-progress", "import-indicators",
+    "tui", "generate", "sheet", "import-progress", "import-indicators", "evaluate",
 )  # fmt: skip
 """The order of the commands in ``tracker --help``: by task, as it always was, whichever module holds
 each; a command not named here is listed last."""

@@ -9,7 +9,7 @@ them are read once with the list.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -46,6 +46,8 @@ class IndicatorsScreen(TrackerScreen):
     CSS_PATH = "indicators.tcss"
     AUTO_FOCUS = "#indicator-items"
     VIEW = "view.indicators"
+    BINDINGS: ClassVar[list[Any]] = []
+    """No keys of its own (the arrows move, the number keys change view): none inherited without an id."""
 
     class Read(Message):
         def __init__(self, request: int, lines: list[Any], values: dict[int, list[tuple[int, str]]]) -> None:
