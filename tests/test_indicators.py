@@ -200,3 +200,20 @@ def test_a_binding_indicator_behind_its_path_is_a_check_finding(cli: CliRun) -> 
     assert "社区长者食堂: 9 in 2022 is behind the path to its target 12" in risks[0]["message"]
     text = cli("--as-of", "2023-06-30", "check")
     assert "嘉定区民政事业发展“十四五”规划 · 主要指标 (indicators)" in text.stdout
+
+
+def test_the_monthly_report_carries_the_indicators_as_a_second_sheet(cli: CliRun, tmp_path: Path) -> None:
+    import openpyxl
+
+    plain = tmp_path / "plain.xlsx"
+    assert cli("report", "--month", "2023-06", "--output", str(plain)).exit_code == 0
+    assert openpyxl.load_workbook(plain).sheetnames == ["月报 2023-06"]  # no indicators imported: as before
+    assert cli("import-indicators", str(bundled_plan())).exit_code == 0
+    report = tmp_path / "report.xlsx"
+    assert cli("report", "--month", "2023-06", "--output", str(report)).exit_code == 0
+    book = openpyxl.load_workbook(report)
+    assert book.sheetnames == ["月报 2023-06", "主要指标"]
+    rows = list(book["主要指标"].iter_rows(values_only=True))
+    assert rows[2][:4] == ("规划", "表", "序号", "指标名称")
+    assert len(rows) == 3 + 30  # title, note, header, then Xiangtan's 15 + 15
+    assert rows[3][3:7] == ("社会组织专职工作人员数量(万人)", "万人", "预期性", "1.2")

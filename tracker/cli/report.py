@@ -183,4 +183,8 @@ def _write_report_to(
         from tracker.excel import write_xlsx
         from tracker.report import report_sheet
 
-        write_xlsx([report_sheet(source, language, **(heading or {}))], out)  # printable: title, summary, A3
+        from tracker.indicators.sheet import indicator_sheet
+
+        sheets = [report_sheet(source, language, **(heading or {}))]  # printable: title, summary, A3
+        indicators = indicator_sheet(source.session, source, language)  # 主要指标, when any were imported
+        write_xlsx(sheets + ([indicators] if indicators is not None else []), out)
