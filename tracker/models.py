@@ -290,6 +290,13 @@ class IndicatorTable(SQLModel, table=True):
     """The header cells as published (JSON list)."""
     source_first_line: int
     source_last_line: int
+    kind: str = Field(default="targets", sa_column_kwargs={"server_default": "targets"})
+    """``targets`` (主要指标 of the plan's own period), ``completion`` (a previous plan's targets and what
+    was achieved, e.g. the 十三五 完成情况 tables) or ``programme`` (a 专栏 box of numbered commitments)."""
+    target_year: int | None = None
+    """The year the targets are for; None: the plan's last year."""
+    baseline_year: int | None = None
+    """The year of the baseline column; None: the year before the plan's first."""
 
 
 class Indicator(SQLModel, table=True):
@@ -317,6 +324,8 @@ class Indicator(SQLModel, table=True):
     baseline_text: str = Field(default="", sa_type=Text)
     intermediate: str = Field(default="{}", sa_type=Text)
     """Intermediate targets by year (JSON: {"2022": "基本建立"})."""
+    extra: str = Field(default="{}", sa_type=Text, sa_column_kwargs={"server_default": "{}"})
+    """Published cells with no column of their own, by header (JSON: {"省指标": "35张"})."""
     source_line: int
 
 
