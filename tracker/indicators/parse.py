@@ -54,6 +54,10 @@ class IndicatorRow:
     baseline_text: str
     intermediate: dict[str, str]
     line: int
+    extra: dict[str, str] = field(default_factory=dict)
+    """Published cells with no column of their own, by header (a completion table's 省指标 …)."""
+    actuals: dict[int, str] = field(default_factory=dict)
+    """Actual values published in the text, by year (a completion table's 2020 市完成值)."""
 
     @property
     def attribute(self) -> str | None:
@@ -72,6 +76,12 @@ class IndicatorTableText:
     last_line: int
     rows: list[IndicatorRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    kind: str = "targets"
+    """``targets``, ``completion`` or ``programme`` (see :class:`tracker.models.IndicatorTable`)."""
+    target_year: int | None = None
+    """The year of the targets when not the plan's last (a 十三五 completion table: 2020)."""
+    baseline_year: int | None = None
+    """The year of the baseline column when not the year before the plan's first (2015)."""
 
 
 @dataclass

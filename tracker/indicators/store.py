@@ -67,7 +67,7 @@ class ImportResult:
 
 
 FIELDS = ("seq", "group", "name", "unit", "attribute", "attribute_text", "definition", "target_text",
-          "baseline_text", "intermediate", "source_line")  # fmt: skip
+          "baseline_text", "intermediate", "extra", "source_line")  # fmt: skip
 
 
 def _values(row: IndicatorRow) -> dict[str, Any]:
@@ -75,7 +75,7 @@ def _values(row: IndicatorRow) -> dict[str, Any]:
         "seq": row.seq, "group": row.group, "name": row.name, "unit": row.unit, "attribute": row.attribute,
         "attribute_text": row.attribute_text, "definition": row.definition, "target_text": row.target_text,
         "baseline_text": row.baseline_text, "intermediate": json.dumps(row.intermediate, ensure_ascii=False),
-        "source_line": row.line,
+        "extra": json.dumps(row.extra, ensure_ascii=False), "source_line": row.line,
     }  # fmt: skip
 
 
@@ -107,7 +107,9 @@ def import_indicators(
             if table is None:
                 table = IndicatorTable(plan_id=plan.id, title=table_text.title,  # type: ignore[arg-type]
                                        columns=json.dumps(table_text.columns, ensure_ascii=False),
-                                       source_first_line=table_text.first_line, source_last_line=table_text.last_line)
+                                       source_first_line=table_text.first_line, source_last_line=table_text.last_line,
+                                       kind=table_text.kind, target_year=table_text.target_year,
+                                       baseline_year=table_text.baseline_year)
                 session.add(table)
                 audit.log_insert(session, operation, table)
             result.tables.append((table_text.title, len(table_text.rows)))
@@ -132,6 +134,8 @@ def _store_row(session: Session, operation: Any, plan: Plan, table: IndicatorTab
         session.add(indicator)
         audit.log_insert(session, operation, indicator)
         result.created += 1
+        session.flush()
+        _store_actuals(session, operation, indicator, row)
         return
     if all(getattr(existing, k) == v for k, v in values.items()):
         result.unchanged += 1
@@ -141,6 +145,19 @@ def _store_row(session: Session, operation: Any, plan: Plan, table: IndicatorTab
         setattr(existing, k, v)
     audit.log_update(session, operation, existing, old)
     result.updated += 1
+
+
+def _store_actuals(session: Session, operation: Any, indicator: Indicator, row: IndicatorRow) -> None:
+    """The actual values the text publishes (a completion table's 2020 value), recorded with the source
+    ``published`` when the indicator is first imported; a value recorded later is never overwritten."""
+    for year, text in sorted(row.actuals.items()):
+        value = " ".join(text.split())
+        if not value:
+            continue
+        stored = IndicatorValue(indicator_id=indicator.id, year=year, value_text=value[:MAX_VALUE_TEXT],  # type: ignore[arg-type]
+                                source=f"published (line {row.line})", reporter="import")
+        session.add(stored)
+        audit.log_insert(session, operation, stored)
 
 
 @dataclass(frozen=True)
@@ -165,7 +182,10 @@ class IndicatorLine:
     latest_year: int | None
     status: str
     period: tuple[int, int] = (2021, 2025)
-    """The plan's years (its path runs from the year before the first to the last)."""
+    """The years of the indicator's path: it runs from the year before the first (the baseline) to the
+    last (the target) — the plan's years, or a completion table's own (2016–2020)."""
+    kind: str = "targets"
+    """The table's kind: ``targets``, ``completion`` or ``programme``."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -173,7 +193,7 @@ class IndicatorLine:
             "unit": self.unit, "attribute": self.attribute, "target_text": self.target_text,
             "target_value": self.target_value, "baseline_text": self.baseline_text, "latest_value": self.latest_value,
             "status": self.status, "position": self.position, "group": self.group, "target_kind": self.target_kind,
-            "intermediate": self.intermediate, "latest_year": self.latest_year,
+            "intermediate": self.intermediate, "latest_year": self.latest_year, "kind": self.kind,
         }  # fmt: skip
 
 
@@ -181,7 +201,8 @@ def iter_indicators(session: Session, as_of: date, where: Any = None) -> Iterato
     """Every indicator (those ``where`` selects), in plan, table and position order, with its status as of
     ``as_of``. The values are read per plan in one query; an indicator's status is a pure function."""
     query = (
-        select(Indicator, Plan.name, Plan.period_start, Plan.period_end, IndicatorTable.title)
+        select(Indicator, Plan.name, Plan.period_start, Plan.period_end, IndicatorTable.title, IndicatorTable.kind,
+               IndicatorTable.target_year, IndicatorTable.baseline_year)
         .join(Plan, Plan.id == Indicator.plan_id)
         .join(IndicatorTable, IndicatorTable.id == Indicator.table_id)
         .order_by(Plan.id, IndicatorTable.source_first_line, Indicator.position)
@@ -193,7 +214,9 @@ def iter_indicators(session: Session, as_of: date, where: Any = None) -> Iterato
         select(IndicatorValue.indicator_id, IndicatorValue.year, IndicatorValue.value_text)
     ):
         values.setdefault(indicator_id, []).append((year, text))
-    for indicator, plan, start, end, title in session.execute(query):
+    for indicator, plan, plan_start, plan_end, title, kind, target_year, baseline_year in session.execute(query):
+        end = target_year or plan_end
+        start = baseline_year + 1 if baseline_year else plan_start
         target = read_target(indicator.target_text)
         baseline = read_target(indicator.baseline_text) if indicator.baseline_text else None
         intermediate = {k: v for k, v in json.loads(indicator.intermediate or "{}").items()}
@@ -208,7 +231,7 @@ def iter_indicators(session: Session, as_of: date, where: Any = None) -> Iterato
             indicator.id, plan, title, indicator.seq, indicator.position, indicator.group, indicator.name,
             indicator.unit, indicator.attribute, indicator.target_text, target.kind,
             None if target.value is None else format(target.value, "f"), indicator.baseline_text, intermediate,
-            None if latest is None else latest[1], None if latest is None else latest[0], status, (start, end),
+            None if latest is None else latest[1], None if latest is None else latest[0], status, (start, end), kind,
         )  # fmt: skip
 
 
