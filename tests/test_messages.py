@@ -49,7 +49,7 @@ def used_msgids() -> set[str]:
     from tracker.tui.screens.check import OK, DIFFERS, ACCEPTED, UNPUBLISHED
     from tracker.tui.screens.progress_form import FIELDS as PROGRESS_FIELDS
     from tracker.tui.widgets.progress_history import COLUMNS as HISTORY_COLUMNS
-    from tracker.warnings import RULES
+    from tracker.warnings import INDICATOR_RULES, RULES
 
     found |= {f"status.{s.value}" for s in Status}
     found |= {f"dim.{d}" for d in DIMENSIONS}
@@ -62,7 +62,7 @@ def used_msgids() -> set[str]:
 
     found |= {f"indicator.status.{s}" for s in STATUSES}
     found |= {f"severity.{s}" for s in ("red", "yellow", "green")}
-    found |= {f"rule.{r}" for r in RULES}
+    found |= {f"rule.{r}" for r in (*RULES, *INDICATOR_RULES)}
     found |= {f"district_source.{s}" for s in ("gazetteer", "user", "none")}
     found |= {"op.progress", "op.correct"}
     return found

@@ -205,7 +205,7 @@ def test_warnings_filter_as_csv_on_stdout(cli: CliRun) -> None:
     assert result.exit_code == 1, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["code"], r["rule"], r["severity"]) for r in rows] == CHILD_WARNINGS
-    assert list(rows[0]) == ["code", "name", "rule", "severity", "message", "message_zh"]
+    assert list(rows[0]) == ["code", "name", "rule", "severity", "message", "message_zh", "kind"]
     assert not result.stdout.startswith("\ufeff")
 
 
@@ -222,7 +222,7 @@ def test_warnings_to_files_equal_the_json_on_stdout(cli: CliRun, tmp_path: Path)
     assert "wrote 10 warnings to" in result.stderr
     ws = openpyxl.load_workbook(book)["warnings"]
     cells = [[c.value for c in row] for row in ws.iter_rows()]
-    assert cells[0] == ["code", "name", "rule", "severity", "message", "message_zh"]
+    assert cells[0] == ["code", "name", "rule", "severity", "message", "message_zh", "kind"]
     assert [(r[0], r[2], r[3]) for r in cells[1:]] == CHILD_WARNINGS
     assert [(i["message"], i["message_zh"]) for i in stdout["items"]] == [(r[4], r[5]) for r in cells[1:]]
 
@@ -231,7 +231,7 @@ def test_warnings_with_none_found_writes_an_empty_file_and_exits_0(cli: CliRun, 
     target = tmp_path / "none.csv"
     result = cli("--as-of", "2021-01-01", "warnings", "code:1-8", "--output", str(target))
     assert result.exit_code == 0, result.stderr
-    assert target.read_text(encoding="utf-8-sig").splitlines() == ["code,name,rule,severity,message,message_zh"]
+    assert target.read_text(encoding="utf-8-sig").splitlines() == ["code,name,rule,severity,message,message_zh,kind"]
 
 
 # --------------------------------------------------------------------------------------------

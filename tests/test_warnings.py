@@ -345,7 +345,7 @@ def test_cli_warnings_json_and_exit_status(cli: CliRun) -> None:
         ("5-1", "late_start", "red"), ("5-2", "overdue", "red"), ("5-2", "late_start", "red"),
         ("5-3", "late_start", "red"), ("5-4", "overdue", "red"), ("5-4", "late_start", "red"),
     }
-    assert list(data["items"][0]) == ["code", "name", "rule", "severity", "message", "message_zh"]
+    assert list(data["items"][0]) == ["code", "name", "rule", "severity", "message", "message_zh", "kind"]
     by_key = {(i["code"], i["rule"]): i for i in data["items"]}
     # 5-2 finishes 2022 (line 2866): December 2022 → June 2023 is 6 months; nothing reported, so 未开工
     assert by_key[("5-2", "overdue")]["message"] == "finish due end of 2022 (6 months ago), status not started"

@@ -47,7 +47,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, not_, nulls_last, or_, true
+from sqlalchemy import ColumnElement, and_, false, not_, nulls_last, or_, select, true
 
 from tracker.bounds import (
     MAX_CATEGORY_ORDINAL,
@@ -61,11 +61,15 @@ from tracker.bounds import (
 )
 from tracker.errors import TrackerError, UsageError
 from tracker.messages import Phrase
-from tracker.models import Category, Project, Status
+from tracker.models import Category, Plan, Project, Status
 from tracker.money import MoneyError, fmt_wan, parse_share, parse_wan
 from tracker.rules import TAGS, WarningSettings, tag_predicate
 
-Kind = Literal["text", "category", "status", "year", "money", "share"]
+Kind = Literal["text", "category", "status", "year", "money", "share", "attribute"]
+Subject = Literal["project", "indicator", "any"]
+"""What a filter selects: projects (every project command and view), indicators (``tracker indicator
+list``, the indicators view) or both (``tracker warnings``). A term that does not apply to what a filter
+selects is refused where it is typed; with ``any`` it matches nothing of the kind it does not apply to."""
 Value = str | int | Decimal | Status
 
 
@@ -127,7 +131,11 @@ class FieldSpec:
     name: str
     kind: Kind
     help: str
+    subjects: tuple[str, ...] = ("project",)
+    """What it applies to: ``project``, ``indicator`` or both."""
 
+
+BOTH = ("project", "indicator")
 
 FIELDS: dict[str, FieldSpec] = {
     spec.name: spec
@@ -137,13 +145,15 @@ FIELDS: dict[str, FieldSpec] = {
         FieldSpec("district", "text", "district (市本级, 雨湖区 …); district=\"\" finds unplaced projects"),
         FieldSpec("nature", "text", "建设性质: 新建, 改扩建 …"),
         FieldSpec("owner", "text", "项目建设主体"),
-        FieldSpec("name", "text", "项目名称"),
+        FieldSpec("name", "text", "项目名称; an indicator's name", BOTH),
+        FieldSpec("plan", "text", "the plan's name (湘潭, 安岳 …)", BOTH),
         FieldSpec("status", "status", "not_started/未开工, in_progress/在建, completed/已竣工, suspended/停缓建, cancelled/取消"),
         FieldSpec("start", "year", "start year"),
         FieldSpec("finish", "year", "finish year"),
         FieldSpec("total", "money", "total investment, 万元"),
         FieldSpec("planned", "money", "planned (十四五) investment, 万元"),
         FieldSpec("share", "share", "social-investment share, percent"),
+        FieldSpec("attribute", "attribute", "an indicator's attribute: 约束性/binding or 预期性/expected", ("indicator",)),
     )
 }
 """The fields a filter may name, in the order the help lists them."""
@@ -155,7 +165,23 @@ OPERATORS: dict[Kind, tuple[str, ...]] = {
     "year": (":", "=", "!=", ">", ">=", "<", "<="),
     "money": (":", "=", "!=", ">", ">=", "<", "<="),
     "share": (":", "=", "!=", ">", ">=", "<", "<="),
+    "attribute": (":", "=", "!="),
 }
+
+ATTRIBUTES: dict[str, str] = {
+    "约束性": "binding", "约束": "binding", "binding": "binding",
+    "预期性": "expected", "预期": "expected", "expected": "expected",
+}  # fmt: skip
+"""The words of an indicator's attribute, Chinese as published or English, and the value stored."""
+
+INDICATOR_TAGS: dict[str, str] = {
+    "met": "an indicator whose latest actual value meets its target",
+    "on_track": "an indicator on or ahead of the path from its baseline to its target",
+    "behind": "an indicator behind its path (an expected one; a binding one is +at_risk)",
+    "at_risk": "a binding (约束性) indicator behind its path",
+    "no_data": "an indicator with no actual value recorded yet",
+}
+"""The ``+tag`` names that select indicators: their status as of the date (:mod:`tracker.indicators.status`)."""
 
 KEYWORDS = ("or", "and", "not")
 
@@ -413,6 +439,7 @@ class _Parser:
     text: str
     views: Mapping[str, str]
     expanding: tuple[str, ...] = ()
+    subject: str = "project"
     depth: int = 0
     """Nesting of parentheses, negations and views around the current token (a view starts at its reference's)."""
     budget: _Budget = field(default_factory=_Budget)
@@ -508,9 +535,9 @@ class _Parser:
         if token.kind == "word":
             return Word(token.text)
         if token.kind == "term":
-            return _term(token)
+            return _term(token, self.subject)
         if token.kind == "tag":
-            return _tag(token)
+            return _tag(token, self.subject)
         if token.kind == "view":
             return self.view(token)
         if token.kind == ")":
@@ -532,7 +559,9 @@ class _Parser:
         inner_text = self.views[name]
         self.deeper(token)
         try:
-            node = _Parser(inner_text, self.views, (*self.expanding, name), self.depth, self.budget).parse()
+            node = _Parser(
+                inner_text, self.views, (*self.expanding, name), subject=self.subject, depth=self.depth, budget=self.budget
+            ).parse()
         except FilterError as exc:
             raise FilterError(f"in view @{name} = {inner_text!r}: {exc.message}", token.pos, token.length) from exc
         if isinstance(node, Everything):
@@ -569,23 +598,44 @@ def _suggest(word: str, choices: Sequence[str], prefix: str = "") -> Phrase | st
     return Phrase("filter.did_you_mean", word=f"{prefix}{close[0]}") if close else ""
 
 
-def _tag(token: Token) -> Node:
-    if token.text not in TAGS:
+def _tags_of(subject: str) -> list[str]:
+    return [*(TAGS if subject != "indicator" else ()), *(INDICATOR_TAGS if subject != "project" else ())]
+
+
+def _fields_of(subject: str) -> list[str]:
+    return [name for name, spec in FIELDS.items() if subject == "any" or subject in spec.subjects]
+
+
+def _tag(token: Token, subject: str = "project") -> Node:
+    name = token.text.replace("-", "_") if token.text.replace("-", "_") in INDICATOR_TAGS else token.text
+    if name in TAGS and subject == "indicator":
+        raise FilterError.at("filter.e.project_only", token.pos, token.length,
+                             term=f"+{name}", known=" ".join(f"+{t}" for t in INDICATOR_TAGS))  # fmt: skip
+    if name in INDICATOR_TAGS and subject == "project":
+        raise FilterError.at("filter.e.indicator_only", token.pos, token.length, term=f"+{name}")
+    if name not in TAGS and name not in INDICATOR_TAGS:
+        tags = _tags_of(subject)
         raise FilterError.at(
             "filter.e.unknown_tag", token.pos, token.length,
-            tag=token.text, suggestion=_suggest(token.text, list(TAGS), "+"), tags=", ".join(f"+{t}" for t in TAGS),
+            tag=token.text, suggestion=_suggest(token.text, tags, "+"), tags=", ".join(f"+{t}" for t in tags),
         )
-    return Tag(token.text)
+    return Tag(name)
 
 
-def _term(token: Token) -> Node:
+def _term(token: Token, subject: str = "project") -> Node:
     name, op, raw = token.field, token.op, token.text
     spec = FIELDS.get(name)
     if spec is None:
+        fields = _fields_of(subject)
         raise FilterError.at(
             "filter.e.unknown_field", token.pos, len(name),
-            field=repr(name), suggestion=_suggest(name, list(FIELDS)), fields=", ".join(FIELDS),
+            field=repr(name), suggestion=_suggest(name, fields), fields=", ".join(fields),
         )
+    if subject != "any" and subject not in spec.subjects:
+        if subject == "indicator":
+            raise FilterError.at("filter.e.project_only", token.pos, len(name),
+                                 term=f"{name}{op}", known=" ".join(f"{f}:" for f in _fields_of("indicator")))  # fmt: skip
+        raise FilterError.at("filter.e.indicator_only", token.pos, len(name), term=f"{name}{op}")
     if op not in OPERATORS[spec.kind]:
         raise FilterError.at(
             "filter.e.operator", token.pos + len(name), len(op),
@@ -601,6 +651,11 @@ def _term(token: Token) -> Node:
 
     if spec.kind == "text":
         return Compare(name, op, raw)
+    if spec.kind == "attribute":
+        value = ATTRIBUTES.get(raw.lower())
+        if value is None:
+            raise bad(FilterError.at("filter.e.attribute", value=shown(raw)))
+        return Compare(name, op, value)
     if spec.kind == "category":
         if not raw.isdigit():  # any Unicode digit (２, ²) is a number that must be written 0-9
             return Compare(name, op, raw)
@@ -640,9 +695,10 @@ def _number(spec: FieldSpec, text: str, bad: Any) -> int | Decimal:
         raise bad(FilterError.at(unit, name=spec.name, error=exc)) from exc
 
 
-def parse(text: str, views: Mapping[str, str] | None = None) -> Node:
-    """Parse filter text into a tree, expanding ``@view`` names from ``views``; raise :class:`FilterError`."""
-    return _Parser(text, views or {}).parse()
+def parse(text: str, views: Mapping[str, str] | None = None, subject: Subject = "project") -> Node:
+    """Parse filter text into a tree, expanding ``@view`` names from ``views``; raise :class:`FilterError`,
+    also for a term that does not apply to ``subject`` (``+behind`` in a projects filter)."""
+    return _Parser(text, views or {}, subject=subject).parse()
 
 
 # --------------------------------------------------------------------------------------------
@@ -671,6 +727,8 @@ def to_sql(node: Node, ctx: FilterContext) -> ColumnElement[bool]:
     if isinstance(node, Not):
         return not_(to_sql(node.operand, ctx))
     if isinstance(node, Tag):
+        if node.name in INDICATOR_TAGS:
+            return false()  # an indicator's status: no project has one (a filter of subject "any")
         return tag_predicate(node.name, ctx.as_of, ctx.settings)
     if isinstance(node, Word):
         return or_(*(_contains(column, node.text) for column in _BARE_WORD_COLUMNS))
@@ -703,6 +761,12 @@ def _compare(node: Compare) -> ColumnElement[bool]:
     op, value = node.op, node.value
     if op == "!=":
         return not_(_compare(Compare(node.field, "=", value)))
+    if kind == "attribute":
+        return false()  # an indicator's attribute: no project has one (a filter of subject "any")
+    if node.field == "plan":
+        assert isinstance(value, str)
+        plans = select(Plan.id).where(_contains(Plan.name, value) if op == ":" else _equals(Plan.name, value))
+        return Project.plan_id.in_(plans)  # type: ignore[union-attr]
     if kind == "status":
         assert isinstance(value, Status)
         return Project.status == value.value
@@ -791,7 +855,7 @@ def parse_sort(text: str) -> list[Any]:
 
 
 __all__ = [
-    "FIELDS", "SORT_FIELDS", "And", "Compare", "Everything", "FieldSpec", "FilterContext", "FilterError", "Node",
+    "ATTRIBUTES", "FIELDS", "INDICATOR_TAGS", "SORT_FIELDS", "And", "Compare", "Everything", "FieldSpec", "FilterContext", "FilterError", "Node",
     "Not", "Or", "Range", "Tag", "Word", "describe", "parse", "parse_sort", "to_sql", "tokenize",
     "where_clause",
 ]

@@ -39,7 +39,7 @@ def check(config: Config, name: str, text: str) -> str:
     text = text.strip()
     candidate = {**config.views, name: text}
     try:
-        node = parse(text, candidate)
+        node = parse(text, candidate, "any")  # a view may select projects, indicators or both
     except FilterError as exc:
         raise ViewError.of("views.e.not_saved", name=name, error=exc, caret=exc.caret(text)) from exc
     if isinstance(node, Everything):
@@ -54,7 +54,7 @@ def save(config: Config, name: str, text: str) -> Config:
 
 def _parses(text: str, known: dict[str, str]) -> bool:
     try:
-        parse(text, known)
+        parse(text, known, "any")
     except FilterError:
         return False
     return True

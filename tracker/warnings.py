@@ -19,6 +19,12 @@ stale          yellow    in progress and no progress report for ``stale_days`` d
 =============  ========  =====================================================================
 
 Completed and cancelled projects are never warned about, so they are never red.
+
+The plans' main indicators are in the same system (:mod:`tracker.indicators.warnings`): an indicator of
+the plan's own targets that is behind the path from its baseline to its target as of the date is an item
+too — rule ``indicator_at_risk`` (red) for a binding (约束性) one, ``indicator_behind`` (yellow) for an
+expected one. Their items have ``kind`` ``indicator`` and the code ``I<id>`` (the id ``tracker indicator
+record`` takes).
 """
 
 from __future__ import annotations
@@ -43,9 +49,12 @@ Severity = Literal["red", "yellow"]
 RULES: tuple[str, ...] = ("overdue", "late_start", "due_soon", "lagging", "stale")
 """Rule ids, in the order items for one project are listed."""
 
+INDICATOR_RULES: tuple[str, ...] = ("indicator_at_risk", "indicator_behind")
+"""The rules of the plans' main indicators (:mod:`tracker.indicators.warnings`), listed after the projects'."""
+
 SEVERITY_ORDER: dict[str, int] = {"red": 0, "yellow": 1}
 
-__all__ = ["RULES", "WarningItem", "WarningSettings", "count_warnings", "counts", "evaluate", "iter_warnings", "worst_by_code"]
+__all__ = ["INDICATOR_RULES", "RULES", "WarningItem", "WarningSettings", "count_warnings", "counts", "evaluate", "iter_warnings", "worst_by_code"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,9 @@ class WarningItem:
     """The same reason in Chinese, for the Chinese interface and the monthly report."""
     project_id: int | None = field(default=None, compare=False)
     """The project's id (codes are unique only within a plan); not part of :meth:`as_dict`."""
+    kind: Literal["project", "indicator"] = "project"
+    """What is warned about: a project, or a plan's main indicator (then ``code`` is ``I<id>``)."""
+    indicator_id: int | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -70,6 +82,7 @@ class WarningItem:
             "severity": self.severity,
             "message": self.message,
             "message_zh": self.message_zh,
+            "kind": self.kind,
         }
 
     def reason(self, language: str) -> str:
@@ -222,7 +235,7 @@ def worst_by_code(items: Iterable[WarningItem]) -> dict[str, str]:
 
 def counts(items: Iterable[WarningItem]) -> dict[str, dict[str, int]]:
     """Per rule, how many red and yellow items (every rule and severity present, zero or not)."""
-    table = {rule: {"red": 0, "yellow": 0} for rule in RULES}
+    table = {rule: {"red": 0, "yellow": 0} for rule in (*RULES, *INDICATOR_RULES)}
     for item in items:
         table[item.rule][item.severity] += 1
     return table

@@ -49,3 +49,41 @@ def test_no_indicators_says_how_to_import_them(make_app: MakeApp) -> None:
         assert "tracker import-indicators" in static_text(pilot.app.screen.query_one("#indicators-summary", Static))
 
     drive(make_app(language="en"), body, size=(80, 24))
+
+
+def test_the_warnings_view_lists_indicators_behind_their_path(make_app: MakeApp, engine: Engine) -> None:
+    """The same warning system: 社区长者食堂 at 9 in 2022 (the path expects 9.6) is a red row of the
+    warnings view after the projects'; ``plan:嘉定`` (the one filter language) keeps only it, and Enter
+    opens the indicators view on it. In the projects view the same filter's ``+at_risk`` is refused."""
+    import_indicators(engine, data_dir() / "plans" / "jiading.txt")
+    record_value(engine, 2, 2022, "9")
+
+    async def body(pilot: Pilot[Any]) -> None:
+        await pilot.press("3")
+        await settle(pilot)
+        screen = pilot.app.screen
+        table = screen.query_one("#warning-items", DataTable)
+        assert "I2" in column(table, "code")
+        await pilot.press("slash", *"plan:嘉定 +at_risk", "enter")
+        await settle(pilot)
+        assert column(table, "code") == ["I2"]
+        assert column(table, "name") == ["社区长者食堂"]
+        assert column(table, "rule") == ["约束性滞后"]
+        reason = static_text(screen.query_one("#warning-reason", Static))
+        assert "2022年实际值 9" in reason and "目标 12" in reason
+        table.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = pilot.app.screen
+        assert isinstance(shown, IndicatorsScreen)
+        items = shown.query_one("#indicator-items", DataTable)
+        assert items.cursor_row == 1  # the second indicator: 社区长者食堂
+        assert static_text(shown.query_one("#indicator-path", Static)).startswith("2 社区长者食堂")
+        await pilot.press("1")
+        await settle(pilot)
+        from tracker.tui.widgets.filter_bar import FilterBar
+
+        error = pilot.app.screen.query_one(FilterBar).error_text
+        assert "+at_risk 用于筛选指标" in error and "^" in error
+
+    drive(make_app(), body, size=(100, 30))

@@ -27,29 +27,34 @@ KEYS = ("id", "plan", "table", "seq", "name", "unit", "attribute", "target_text"
 @indicator_app.command("list", context_settings={"allow_interspersed_args": True, "ignore_unknown_options": True})
 def list_command(
     ctx: typer.Context,
-    words: Annotated[list[str] | None, typer.Argument(help="plan:NAME attribute:约束性 +behind words of the name.")] = None,
+    words: Annotated[list[str] | None, typer.Argument(help="The filter language for indicators: plan:安岳 name:… attribute:约束性 +met +on_track +behind +at_risk +no_data, words (see README).")] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="table, csv or json (default: the file's, else table).")] = None,
     output: Annotated[Path | None, typer.Option("--output", help="Write to this file (.csv, .json, .xlsx).")] = None,
 ) -> None:
     """Every indicator with its target, latest actual value and status as of --as-of."""
     from tracker.cli.output import check_output_path, format_for
-    from tracker.cli.query import write_records, write_records_to
+    from tracker.cli.query import filter_error, filter_text, write_records, write_records_to
     from tracker.db import reading
     from tracker.errors import TrackerError
+    from tracker.filters import FilterError
     from tracker.indicators.filters import parse_indicator_filter
     from tracker.indicators.store import iter_indicators
 
     st = state(ctx)
+    text = filter_text(words)
+    try:
+        selected = parse_indicator_filter(text, st.config.views)
+    except FilterError as exc:
+        filter_error(text, exc)
     try:
         if output is not None:
             check_output_path(output)
         chosen = format_for(output, fmt, ("table", "csv", "json", "xlsx"), "table")
-        selected = parse_indicator_filter(words or [])
     except TrackerError as exc:
         fail(str(exc), exc.exit_code, error=exc)
     engine = st.engine()
     with reading(engine) as session:
-        lines = (line for line in iter_indicators(session, st.as_of, selected.where) if selected.keeps(line.status))
+        lines = (line for line in iter_indicators(session, st.as_of, selected.where) if selected.keeps(line))
         records = (line.as_dict() for line in lines)
         if output is not None:
             n = write_records_to(output, chosen, records, KEYS, whole=True, bom=bool(st.config.get("export.bom")))

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from tracker.cli.app import State
     from tracker.filters import FilterContext
+    from tracker.indicators.filters import IndicatorFilter
 
 FILTER_COMMAND = {"ignore_unknown_options": True}
 """Context settings of a command taking FILTER words: ``-word`` is a filter word, not an option."""
@@ -95,6 +96,21 @@ def compile_filter(st: State, words: list[str] | None) -> ColumnElement[bool] | 
     from tracker.filters import Everything
 
     return None if isinstance(node, Everything) else to_sql(node, filter_context(st))
+
+
+def compile_filters(st: State, words: list[str] | None) -> tuple[ColumnElement[bool] | None, IndicatorFilter]:
+    """FILTER words of a command that lists projects and indicators both (``tracker warnings``): the
+    projects' WHERE (None when empty) and the indicators' filter, from one parse with subject ``any``."""
+    from tracker.filters import Everything, FilterError, parse, to_sql
+    from tracker.indicators.filters import compile_indicator_filter
+
+    text = filter_text(words)
+    try:
+        node = parse(text, st.config.views, "any")
+    except FilterError as exc:
+        filter_error(text, exc)
+    where = None if isinstance(node, Everything) else to_sql(node, filter_context(st))
+    return where, compile_indicator_filter(node)
 
 
 def parse_columns(text: str | None, default: tuple[str, ...]) -> tuple[str, ...]:

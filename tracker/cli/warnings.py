@@ -15,7 +15,7 @@ import typer
 
 from tracker.cli.app import EXIT_FINDINGS, app, state
 from tracker.cli.output import console, echo, stdout_text
-from tracker.cli.query import FILTER_COMMAND, FilterWords, compile_filter
+from tracker.cli.query import FILTER_COMMAND, FilterWords, compile_filters
 
 
 @app.command("warnings", context_settings=FILTER_COMMAND)
@@ -32,7 +32,8 @@ def warnings_command(
         Path | None, typer.Option("--output", help="Write to FILE (.json, .csv or .xlsx) instead of stdout.")
     ] = None,
 ) -> None:
-    """What is late as of --as-of (default today): overdue, late_start, due_soon, lagging, stale.
+    """What is late as of --as-of (default today): overdue, late_start, due_soon, lagging, stale; and the
+    plans' main indicators behind their path (indicator_at_risk, indicator_behind).
 
     Exit status 1 when there is at least one warning, 0 when there is none (also with --output).
     """
@@ -42,7 +43,7 @@ def warnings_command(
 
     st = state(ctx)
     fmt = format_for(output, fmt, ("table", "json", "csv", "xlsx"), "table")
-    where = compile_filter(st, words)
+    where = compile_filters(st, words)
     settings = WarningSettings.from_config(st.config)
     engine = st.engine()
     with reading(engine) as session:
@@ -59,14 +60,24 @@ def warnings_command(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-WARNING_KEYS = ("code", "name", "rule", "severity", "message", "message_zh")
-"""The columns of the warnings as CSV or xlsx: the keys of a JSON item, one row per warning, in its order."""
+WARNING_KEYS = ("code", "name", "rule", "severity", "message", "message_zh", "kind")
+"""The columns of the warnings as CSV or xlsx: the keys of a JSON item, one row per warning, in its order
+(``kind``, project or indicator, was added last so that scripts reading the first six are unchanged)."""
+
+
+def iter_items(session: Any, as_of: date, settings: Any, where: Any) -> Any:
+    """The projects' warnings in published order, then the indicators' (``where`` is the pair
+    :func:`~tracker.cli.query.compile_filters` makes)."""
+    from tracker.indicators.warnings import iter_indicator_warnings
+    from tracker.warnings import iter_warnings
+
+    projects, indicators = where
+    yield from iter_warnings(session, as_of, settings, projects)
+    yield from iter_indicator_warnings(session, as_of, indicators)
 
 
 def _warning_rows(session: Any, as_of: date, settings: Any, where: Any) -> Any:
-    from tracker.warnings import iter_warnings
-
-    for item in iter_warnings(session, as_of, settings, where):
+    for item in iter_items(session, as_of, settings, where):
         record = item.as_dict()
         yield [record[k] for k in WARNING_KEYS]
 
@@ -102,13 +113,15 @@ def write_warnings_json(session: Any, as_of: date, settings: Any, where: Any, ou
     query first, then the items streamed from the warnings query as they are worded. Returns the items.
     Written to ``out`` (default stdout)."""
     from tracker.export import json_value, write_json_list
-    from tracker.warnings import count_warnings, iter_warnings
+    from tracker.indicators.warnings import count_indicator_warnings
+    from tracker.warnings import count_warnings
 
-    table, _ = count_warnings(session, as_of, settings, where)
+    table, _ = count_warnings(session, as_of, settings, where[0])
+    table.update(count_indicator_warnings(session, as_of, where[1])[0])
     out = out if out is not None else stdout_text()
     out.write('{\n  "as_of": ' + json_value(as_of.isoformat(), 1) + ',\n  "counts": ' + json_value(table, 1))
     out.write(',\n  "items": ')
-    written = write_json_list(out, (item.as_dict() for item in iter_warnings(session, as_of, settings, where)), 1)
+    written = write_json_list(out, (item.as_dict() for item in iter_items(session, as_of, settings, where)), 1)
     out.write("\n}\n")
     return written
 
@@ -122,16 +135,17 @@ def print_warnings(session: Any, as_of: date, settings: Any, where: Any) -> int:
 
     from tracker.cli.query import TABLE_BATCH
     from tracker.safe_text import plain_text
-    from tracker.warnings import iter_warnings
 
     total = red = 0
-    projects = 0
+    projects = indicators = 0
     last_project: Any = None
     batch: list[list[Any]] = []
     for severity in ("red", "yellow"):
-        for item in iter_warnings(session, as_of, settings, where):
-            if severity == "red" and item.project_id != last_project:
-                projects += 1  # counted on the first pass, which sees every item
+        for item in iter_items(session, as_of, settings, where):
+            if severity == "red" and item.kind == "indicator":
+                indicators += 1  # counted on the first pass, which sees every item (one per indicator)
+            elif severity == "red" and item.project_id != last_project:
+                projects += 1
                 last_project = item.project_id
             if item.severity != severity:
                 continue
@@ -147,6 +161,7 @@ def print_warnings(session: Any, as_of: date, settings: Any, where: Any) -> int:
     caption = (
         f"as of {as_of.isoformat()}: {total} warning{'' if total == 1 else 's'} ({red} red, {total - red} yellow) "
         f"on {projects} project{'' if projects == 1 else 's'}"
+        + (f" and {indicators} indicator{'' if indicators == 1 else 's'}" if indicators else "")
     )
     _print_warning_rows(batch, caption)
     return total

@@ -160,12 +160,14 @@ class TrackerApp(App[None], inherit_bindings=False):
 
         return WarningSettings.from_config(self.config)
 
-    def query_for(self, filter_text: str, sort_text: str = "") -> data.Query:
-        """Filter and sort text → a query, by the CLI's parser (raises its ``FilterError``)."""
+    def query_for(self, filter_text: str, sort_text: str = "", subject: str = "project") -> data.Query:
+        """Filter and sort text → a query, by the CLI's parser (raises its ``FilterError``); ``subject`` is
+        what the view lists (``any``: projects and indicators, the warnings view)."""
         if not filter_text.strip() and not sort_text.strip():
             return data.Query()
         return data.build_query(
-            filter_text, sort_text, views=self.config.views, as_of=self.as_of, settings=self.warning_settings
+            filter_text, sort_text, views=self.config.views, as_of=self.as_of, settings=self.warning_settings,
+            subject=subject,
         )
 
     def lights(self, session: Session, ids: list[int]) -> dict[int, str] | None:
@@ -264,6 +266,18 @@ class TrackerApp(App[None], inherit_bindings=False):
         from tracker.tui.screens.detail import DetailScreen
 
         self.push_screen(DetailScreen(project))
+
+    pending_indicator: int | None = None
+    """The indicator the indicators view should put its cursor on when its rows arrive."""
+
+    def open_indicator(self, indicator_id: int | None) -> None:
+        """Show the indicators view with its cursor on ``indicator_id`` (a warning's Enter)."""
+        from tracker.tui.screens.indicators import IndicatorsScreen
+
+        self.pending_indicator = indicator_id
+        self.action_show_view("indicators")
+        if isinstance(self.screen, IndicatorsScreen):
+            self.screen.select_pending()
 
     def action_help(self) -> None:
         from tracker.tui.screens.help import HelpScreen

@@ -44,6 +44,9 @@ class Query:
     where: ColumnElement[bool] | None = None
     order_by: Sequence[Any] = field(default_factory=tuple)
     sort: str = ""
+    indicators: Any = None
+    """For a view of projects and indicators both (warnings): the filter compiled for indicators
+    (:class:`tracker.indicators.filters.IndicatorFilter`; None: every indicator)."""
 
 
 @dataclass(frozen=True)
@@ -62,13 +65,22 @@ def build_query(
     views: Mapping[str, str],
     as_of: date,
     settings: WarningSettings,
+    subject: str = "project",
 ) -> Query:
-    """Filter and sort text → :class:`Query`, through the CLI's parser; raises ``FilterError``."""
-    from tracker.filters import parse_sort, where_clause
+    """Filter and sort text → :class:`Query`, through the CLI's parser; raises ``FilterError``.
 
-    where = where_clause(filter_text, views=views, as_of=as_of, settings=settings)
+    ``subject`` ``any`` (the warnings view) also compiles the filter for indicators, as ``tracker warnings`` does."""
+    from tracker.filters import Everything, FilterContext, parse, parse_sort, to_sql
+
+    node = parse(filter_text, views, subject)  # type: ignore[arg-type]
+    where = None if isinstance(node, Everything) else to_sql(node, FilterContext(as_of, settings))
     order = parse_sort(sort_text) if sort_text.strip() else []
-    return Query(where, tuple(order), sort_text if sort_text.strip() else "")
+    indicators = None
+    if subject == "any":
+        from tracker.indicators.filters import compile_indicator_filter
+
+        indicators = compile_indicator_filter(node)
+    return Query(where, tuple(order), sort_text if sort_text.strip() else "", indicators)
 
 
 def totals(session: Session, where: ColumnElement[bool] | None) -> Totals:
@@ -148,11 +160,15 @@ def warnings_for(
     as_of: date,
     settings: WarningSettings,
     where: ColumnElement[bool] | None = None,
+    indicators: Any = None,
 ) -> list[WarningItem]:
-    """The warnings (:func:`tracker.warnings.evaluate`), red before yellow, then by code order."""
+    """The warnings (:func:`tracker.warnings.evaluate`), then the indicators behind their path
+    (:mod:`tracker.indicators.warnings`, selected by ``indicators``); red before yellow, else in order."""
+    from tracker.indicators.warnings import iter_indicator_warnings
     from tracker.warnings import evaluate
 
     items = evaluate(session, as_of, settings, where)
+    items.extend(iter_indicator_warnings(session, as_of, indicators))
     return sorted(items, key=lambda item: -SEVERITY_RANK.get(item.severity, 0))
 
 

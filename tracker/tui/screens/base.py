@@ -201,6 +201,9 @@ class FilteredScreen(TrackerScreen):
 
     _shown_filter: str | None = None
     _keep_cursor = True
+    SUBJECT = "project"
+    """What the view lists, for the filter (:data:`tracker.filters.Subject`): a term that does not apply
+    (``+behind`` in a projects view) is shown as an error under the caret."""
 
     def keep_cursor(self) -> bool:
         """Whether the next reload should put the cursor back on the project it was on: yes after
@@ -223,7 +226,7 @@ class FilteredScreen(TrackerScreen):
 
         text = self.tracker.filter_text
         try:
-            query = self.tracker.query_for(text, sort_text)
+            query = self.tracker.query_for(text, sort_text, self.SUBJECT)
         except FilterError as exc:
             message = exc.user_message(self.tracker.language)
             self.filter_bar().show_error(f"{self.t('filter.error')}{message}\n{exc.caret(text)}")
@@ -252,6 +255,20 @@ class FilteredScreen(TrackerScreen):
         """Put the focus on the screen's list: the widget it focuses when shown (``AUTO_FOCUS``)."""
         if self.AUTO_FOCUS:
             self.query_one(self.AUTO_FOCUS).focus()
+
+    def on_screen_resume(self) -> None:
+        """Shown again: also reload when the filter was changed in another view (it is shared).
+
+        Textual calls :meth:`TrackerScreen.on_screen_resume` as well (a handler of every class of the MRO
+        runs), so this one only acts where that one does not: same language, same data, another filter."""
+        if (
+            self._language is not None
+            and self._language == self.tracker.language
+            and self._generation == self.tracker.data_generation
+            and self._shown_filter is not None
+            and self._shown_filter != self.tracker.filter_text
+        ):
+            self.refresh_data()
 
     def refresh_data(self) -> None:
         bar = self.filter_bar()

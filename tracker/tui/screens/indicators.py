@@ -118,9 +118,20 @@ class IndicatorsScreen(TrackerScreen):
                 Text(self.t(f"indicator.status.{line.status}")),
             ]
             table.add_row(*cells, key=key)
+        self.select_pending()
         counts = {s: sum(1 for line in lines if line.status == s) for s in STATUS_LIGHT}
         summary = self.t("indicators.summary", count=len(lines), **counts) if lines else self.t("indicators.none")
         self.query_one("#indicators-summary", Static).update(summary)
+        self._show_path()
+
+    def select_pending(self) -> None:
+        """Put the cursor on the indicator a warning asked for (:meth:`TrackerApp.open_indicator`), once
+        its row is in the table."""
+        wanted = self.tracker.pending_indicator
+        if wanted is None or str(wanted) not in self.lines:
+            return
+        self.tracker.pending_indicator = None
+        self.table.move_cursor(row=self.table.get_row_index(str(wanted)))
         self._show_path()
 
     @on(DataTable.RowHighlighted, "#indicator-items")

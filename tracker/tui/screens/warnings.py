@@ -1,6 +1,8 @@
 """The red and yellow items of ``tracker.warnings.evaluate`` as of the app's date, with their reasons,
-for the projects the filter selects; Enter opens the project. Read in a worker thread (a result for
-an older filter is dropped); rows are keyed by project id and rule (a code repeats across plans)."""
+for the projects the filter selects, then the plans' indicators behind their path
+(:mod:`tracker.indicators.warnings`), as ``tracker warnings`` lists them; Enter opens the project (or the
+indicators view). Read in a worker thread (a result for an older filter is dropped); rows are keyed by
+project id and rule (a code repeats across plans), an indicator's by ``i<id>``."""
 
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ class WarningsScreen(FilteredScreen):
     CSS_PATH = "warnings.tcss"
     AUTO_FOCUS = "#warning-items"
     VIEW = "view.warnings"
+    SUBJECT = "any"
 
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter", id="focus_filter"),
@@ -71,14 +74,14 @@ class WarningsScreen(FilteredScreen):
             return
         request = self.new_request()
         self.loading_later(self.table, request)
-        self.read_warnings(request, query.where)
+        self.read_warnings(request, query.where, query.indicators)
 
     @work(thread=True, exclusive=True, group="warnings", exit_on_error=False)
-    def read_warnings(self, request: int, where: Any) -> None:
+    def read_warnings(self, request: int, where: Any, indicators: Any = None) -> None:
         app = self.tracker
         try:
             with reading(app.engine) as session, self.interruptible(session, request):
-                items: list[Any] | None = data.warnings_for(session, app.as_of, app.warning_settings, where)
+                items: list[Any] | None = data.warnings_for(session, app.as_of, app.warning_settings, where, indicators)
             missing = ""
         except ImportError as exc:
             items, missing = None, exc.name or ""
@@ -119,7 +122,7 @@ class WarningsScreen(FilteredScreen):
         for key, width in widths.items():
             table.add_column(self.t(f"col.{key}"), key=key, width=width)
         for item in items:
-            key = f"{item.project_id}|{item.rule}"
+            key = f"i{item.indicator_id}|{item.rule}" if item.kind == "indicator" else f"{item.project_id}|{item.rule}"
             reason = item.reason(app.language)
             cells = {
                 "light": lambda: render.light(item.severity),
@@ -169,14 +172,22 @@ class WarningsScreen(FilteredScreen):
 
     @on(DataTable.RowSelected, "#warning-items")
     def _chosen(self, event: DataTable.RowSelected) -> None:
-        project_id = _project_id(event.row_key.value)
-        if project_id is not None:
-            self.tracker.open_project(project_id)
+        self._open(event.row_key.value)
 
     def action_open(self) -> None:
-        project_id = self.current_id()
+        table = self.table
+        if table.row_count:
+            row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+            self._open(row_key.value)
+
+    def _open(self, key: str | None) -> None:
+        """A project's row opens its detail; an indicator's opens the indicators view on it."""
+        project_id = _project_id(key)
         if project_id is not None:
             self.tracker.open_project(project_id)
+        elif (key or "").startswith("i"):
+            head = (key or "").split("|")[0][1:]
+            self.tracker.open_indicator(int(head) if head.isdigit() else None)
 
 
 def _project_id(key: str | None) -> int | None:

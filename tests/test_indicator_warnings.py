@@ -1,0 +1,188 @@
+"""Issue 13: the plans' indicators in the same warning system and the same filter language as the projects.
+
+Figures worked by hand from data/plans/jiading.txt (序号 / 指标名称 / 单位 / 指标类型 / 指标定义 /
+“十三五”末期数 / 2025年目标值):
+
+- 2 社区长者食堂, 约束性, 8 at the end of 十三五 (2020) → 12 in 2025: the path rises 0.8 a year, so
+  it expects 9.6 in 2022. 9 recorded for 2022 is behind it: binding, so at risk (red).
+- 11 社会组织总数, 预期性, 641 → 800: (800 − 641) / 5 = 31.8 a year, 704.6 expected in 2022. 700 is
+  behind (yellow); 710 would be on track.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import CliRun
+from tracker.db import reading
+from tracker.filters import FilterError, parse
+from tracker.indicators.filters import matches, parse_indicator_filter
+from tracker.indicators.store import import_indicators, iter_indicators
+from tracker.paths import data_dir
+
+PLANS = data_dir() / "plans"
+AS_OF = "2023-06-30"
+JIADING = "嘉定区民政事业发展“十四五”规划"
+
+
+def _ids(cli: CliRun) -> dict[str, int]:
+    rows = json.loads(cli("indicator", "list", "--format", "json", "plan:嘉定").stdout)
+    return {r["seq"]: r["id"] for r in rows}
+
+
+@pytest.fixture
+def recorded(cli: CliRun) -> dict[str, int]:
+    """Jiading imported beside the 87 projects, with 9 for indicator 2 and 700 for indicator 11 in 2022."""
+    assert cli("import-indicators", str(PLANS / "jiading.txt")).exit_code == 0
+    ids = _ids(cli)
+    assert cli("indicator", "record", str(ids["2"]), "--year", "2022", "9").exit_code == 0
+    assert cli("indicator", "record", str(ids["11"]), "--year", "2022", "700").exit_code == 0
+    return ids
+
+
+def _warnings(cli: CliRun, *words: str) -> tuple[int, dict]:
+    result = cli("--as-of", AS_OF, "warnings", "--format", "json", *words)
+    assert result.exit_code in (0, 1), result.stderr
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_indicators_behind_their_path_are_warnings(cli: CliRun, recorded: dict[str, int]) -> None:
+    code, data = _warnings(cli, "plan:嘉定")
+    assert code == 1
+    items = [(i["code"], i["rule"], i["severity"], i["kind"]) for i in data["items"]]
+    assert items == [
+        (f"I{recorded['2']}", "indicator_at_risk", "red", "indicator"),
+        (f"I{recorded['11']}", "indicator_behind", "yellow", "indicator"),
+    ]  # Jiading has no projects: plan:嘉定 selects only its indicators
+    first = data["items"][0]
+    assert first["name"] == "社区长者食堂"
+    assert first["message"] == f"{JIADING}: 9 in 2022 is behind the path to its target 12 (binding)"
+    assert "2022年实际值 9" in first["message_zh"] and "约束性" in first["message_zh"]
+    assert data["counts"]["indicator_at_risk"] == {"red": 1, "yellow": 0}
+    assert data["counts"]["indicator_behind"] == {"red": 0, "yellow": 1}
+    assert data["counts"]["overdue"] == {"red": 0, "yellow": 0}
+
+
+def test_the_whole_portfolio_lists_projects_first_then_indicators(cli: CliRun, recorded: dict[str, int]) -> None:
+    _, data = _warnings(cli)
+    kinds = [i["kind"] for i in data["items"]]
+    assert kinds.count("indicator") == 2 and kinds.count("project") > 50
+    assert kinds == sorted(kinds, key=["project", "indicator"].index)  # the projects', then the indicators'
+
+
+def test_one_filter_language_selects_both(cli: CliRun, recorded: dict[str, int]) -> None:
+    assert [i["rule"] for i in _warnings(cli, "+at_risk")[1]["items"]] == ["indicator_at_risk"]
+    assert [i["rule"] for i in _warnings(cli, "attribute:预期性")[1]["items"]] == ["indicator_behind"]
+    assert [i["name"] for i in _warnings(cli, "社会组织总数")[1]["items"]] == ["社会组织总数"]
+    # a project term matches no indicator; an indicator term no project
+    assert {i["kind"] for i in _warnings(cli, "category:残障")[1]["items"]} == {"project"}
+    assert {i["kind"] for i in _warnings(cli, "+overdue")[1]["items"]} == {"project"}
+    code, data = _warnings(cli, "+behind", "-社会组织")
+    assert (code, data["items"]) == (0, [])
+
+
+def test_table_csv_and_exit_status(cli: CliRun, recorded: dict[str, int]) -> None:
+    table = cli("--as-of", AS_OF, "warnings", "plan:嘉定")
+    assert table.exit_code == 1
+    assert "2 warnings (1 red, 1 yellow) on 0 projects and 2 indicators" in " ".join(table.stdout.split())
+    csv_text = cli("--as-of", AS_OF, "warnings", "plan:嘉定", "--format", "csv").stdout
+    assert csv_text.splitlines()[0] == "code,name,rule,severity,message,message_zh,kind"
+    assert csv_text.splitlines()[1].startswith(f"I{recorded['2']},社区长者食堂,indicator_at_risk,red,")
+    # on track: 710 is above the 704.6 the path expects in 2022; the binding one is corrected to 10
+    assert cli("indicator", "record", str(recorded["11"]), "--year", "2022", "710").exit_code == 0
+    assert cli("indicator", "record", str(recorded["2"]), "--year", "2022", "10").exit_code == 0
+    assert _warnings(cli, "plan:嘉定") == (0, _warnings(cli, "plan:嘉定")[1])
+    assert _warnings(cli, "plan:嘉定")[1]["items"] == []
+
+
+def test_no_value_is_no_warning(cli: CliRun) -> None:
+    """Imported, nothing recorded: every indicator is no_data, which is not a warning."""
+    assert cli("import-indicators", str(PLANS / "jiading.txt")).exit_code == 0
+    code, data = _warnings(cli, "plan:嘉定")
+    assert (code, data["items"]) == (0, [])
+
+
+def test_indicator_list_speaks_the_shared_language(cli: CliRun, recorded: dict[str, int], workdir: Path) -> None:
+    def seqs(*words: str) -> list[str]:
+        result = cli("--as-of", AS_OF, "indicator", "list", "--format", "json", *words)
+        assert result.exit_code == 0, result.stderr
+        return [r["seq"] for r in json.loads(result.stdout)]
+
+    assert seqs("plan:嘉定", "+at_risk or +behind") == ["2", "11"]
+    assert seqs("plan:嘉定", "(+at_risk", "or", "+behind)", "-attribute:binding") == ["11"]
+    assert len(seqs("plan:嘉定", "-+no_data")) == 2
+    assert len(seqs("plan:嘉定", "not", "+no_data", "or", "name:床位")) == 2 + 3  # 4, 5 and 6 name 床位
+    assert seqs("plan=嘉定") == []  # = is the whole name
+    assert seqs(f"plan={JIADING}", "attribute!=binding", "社会组织") == ["11", "12"]
+
+
+@pytest.mark.parametrize(
+    ("words", "says"),
+    [
+        (("indicator", "list", "total>100"), "total> selects projects, not indicators"),
+        (("indicator", "list", "+overdue"), "+overdue selects projects, not indicators"),
+        (("indicator", "list", "attribute:maybe"), "neither 约束性/binding nor 预期性/expected"),
+        (("list", "+behind"), "+behind selects indicators (tracker indicator list, tracker warnings), not projects"),
+        (("export", "attribute:约束性"), "attribute: selects indicators"),
+    ],
+)
+def test_a_term_that_does_not_apply_is_an_error_with_a_caret(cli: CliRun, words: tuple[str, ...], says: str) -> None:
+    result = cli(*words)
+    assert result.exit_code == 2
+    assert says in result.stderr
+    assert "^" in result.stderr  # the caret under the term
+
+
+def test_saved_views_work_for_indicators(cli: CliRun, recorded: dict[str, int], workdir: Path, db_path: Path) -> None:
+    assert cli("view", "save", "risky", "+at_risk or +behind").exit_code == 0
+    rows = json.loads(cli("--as-of", AS_OF, "indicator", "list", "--format", "json", "@risky").stdout)
+    assert [r["seq"] for r in rows] == ["2", "11"]
+
+
+FILTERS = ["", "社区", "plan:嘉定", "plan:安岳", "-plan:嘉定", "attribute:binding", "attribute!=约束性",
+           "name:床位", "name=社区长者食堂", "床位 or 社会", "-(床位 or 社会)", "plan:嘉定 -name:率",
+           "total>1", "category:老年", "-total>1", "not district:雨湖区"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(FILTERS), min_size=1, max_size=3), st.sampled_from([" ", " or "]))
+@settings(max_examples=60, deadline=None)
+def test_sql_and_python_judge_every_status_free_filter_alike(engine_with_indicators, parts: list[str], glue: str) -> None:
+    """The SQL where of an indicator filter and its Python judgement (used once a status is in it) agree."""
+    from datetime import date
+
+    text = glue.join(f"({p})" if p else "x" for p in parts).replace("(x)", "x")
+    node = parse(text, None, "any")
+    selected = parse_indicator_filter(text, None, "any")
+    with reading(engine_with_indicators) as session:
+        everything = list(iter_indicators(session, date(2023, 6, 30)))
+        by_sql = {line.id for line in iter_indicators(session, date(2023, 6, 30), selected.where)}
+    assert by_sql == {line.id for line in everything if matches(node, line)}
+
+
+@pytest.fixture(scope="module")
+def engine_with_indicators(tmp_path_factory: pytest.TempPathFactory):
+    from tracker.db import make_engine
+    from tracker.migrations import upgrade
+
+    path = tmp_path_factory.mktemp("ind") / "t.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    for name in ("jiading.txt", "anyue.txt"):
+        import_indicators(engine, PLANS / name)
+    yield engine
+    engine.dispose()
+
+
+def test_parse_refuses_by_subject_at_the_term() -> None:
+    with pytest.raises(FilterError) as info:
+        parse("plan:嘉定 +behind", None, "project")
+    assert (info.value.position, info.value.length) == (8, 7)
+    with pytest.raises(FilterError) as info:
+        parse("plan:嘉定 share>0", None, "indicator")
+    assert (info.value.position, info.value.length) == (8, 5)
+    assert str(parse("+behind total>1 attribute:约束性", None, "any")) == "+behind total>1 attribute:binding"
