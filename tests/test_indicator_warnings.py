@@ -186,3 +186,31 @@ def test_parse_refuses_by_subject_at_the_term() -> None:
         parse("plan:嘉定 share>0", None, "indicator")
     assert (info.value.position, info.value.length) == (8, 5)
     assert str(parse("+behind total>1 attribute:约束性", None, "any")) == "+behind total>1 attribute:binding"
+
+
+def test_export_of_indicators(cli: CliRun, recorded: dict[str, int], tmp_path: Path) -> None:
+    """``tracker export --of indicators``: the indicators the filter selects, status as of --as-of."""
+    import csv
+    import io
+
+    import openpyxl
+
+    result = cli("--as-of", AS_OF, "export", "--of", "indicators", "plan:嘉定", "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 14  # Jiading: 序号 1–14
+    assert list(rows[0])[:12] == ["id", "plan", "table", "seq", "name", "unit", "attribute", "target_text",
+                                  "target_value", "baseline_text", "latest_value", "status"]
+    two = rows[1]
+    assert (two["name"], two["latest_value"], two["latest_year"], two["status"], two["kind"]) == (
+        "社区长者食堂", "9", "2022", "at_risk", "targets")
+    data = json.loads(cli("--as-of", AS_OF, "export", "--of", "indicators", "+behind").stdout)
+    assert [(r["name"], r["intermediate"]) for r in data] == [("社会组织总数", {})]
+    book = tmp_path / "指标.xlsx"
+    written = cli("--as-of", AS_OF, "export", "--of", "indicators", "--output", str(book))
+    assert written.exit_code == 0 and "wrote 14 indicators" in written.stderr
+    sheet = openpyxl.load_workbook(book)["indicators"]
+    assert sheet.max_row == 15 and sheet["E3"].value == "社区长者食堂"
+    bad = cli("export", "--of", "indicators", "share>1")
+    assert bad.exit_code == 2 and "share> selects projects, not indicators" in bad.stderr
+    assert cli("export", "--of", "things").exit_code == 2

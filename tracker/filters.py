@@ -606,11 +606,15 @@ def _fields_of(subject: str) -> list[str]:
     return [name for name, spec in FIELDS.items() if subject == "any" or subject in spec.subjects]
 
 
+def _indicator_terms() -> str:
+    """What an indicator filter takes, for its error messages: ``name: plan: attribute: +met …``."""
+    return " ".join([*(f"{f}:" for f in _fields_of("indicator")), *(f"+{t}" for t in INDICATOR_TAGS)])
+
+
 def _tag(token: Token, subject: str = "project") -> Node:
     name = token.text.replace("-", "_") if token.text.replace("-", "_") in INDICATOR_TAGS else token.text
     if name in TAGS and subject == "indicator":
-        raise FilterError.at("filter.e.project_only", token.pos, token.length,
-                             term=f"+{name}", known=" ".join(f"+{t}" for t in INDICATOR_TAGS))  # fmt: skip
+        raise FilterError.at("filter.e.project_only", token.pos, token.length, term=f"+{name}", known=_indicator_terms())
     if name in INDICATOR_TAGS and subject == "project":
         raise FilterError.at("filter.e.indicator_only", token.pos, token.length, term=f"+{name}")
     if name not in TAGS and name not in INDICATOR_TAGS:
@@ -633,8 +637,7 @@ def _term(token: Token, subject: str = "project") -> Node:
         )
     if subject != "any" and subject not in spec.subjects:
         if subject == "indicator":
-            raise FilterError.at("filter.e.project_only", token.pos, len(name),
-                                 term=f"{name}{op}", known=" ".join(f"{f}:" for f in _fields_of("indicator")))  # fmt: skip
+            raise FilterError.at("filter.e.project_only", token.pos, len(name), term=f"{name}{op}", known=_indicator_terms())
         raise FilterError.at("filter.e.indicator_only", token.pos, len(name), term=f"{name}{op}")
     if op not in OPERATORS[spec.kind]:
         raise FilterError.at(

@@ -48,12 +48,22 @@ def export(
             "--bom/--no-bom", help="UTF-8 BOM in CSV (default: on for a file, per export.bom; off on stdout)."
         ),
     ] = None,
+    of: Annotated[
+        str,
+        typer.Option("--of", help="projects (default) or indicators: the plans' main indicators with their status as of --as-of."),
+    ] = "projects",
 ) -> None:
-    """Export every project (those matching FILTER) with the full record (see README for the keys)."""
+    """Export every project (those matching FILTER) with the full record (see README for the keys);
+    --of indicators exports the plans' main indicators instead."""
     from tracker.cli.output import collector_paused
 
+    if of not in ("projects", "indicators"):
+        fail(f"--of is projects or indicators, not {of!r}")
     with collector_paused() as resume:
-        _export(ctx, words, fmt, output, bom, resume)
+        if of == "indicators":
+            _export_indicators(ctx, words, fmt, output, bom, resume)
+        else:
+            _export(ctx, words, fmt, output, bom, resume)
 
 
 def _export_format(fmt: str | None, output: Path | None) -> str:
@@ -92,6 +102,36 @@ def _export(ctx: Any, words: Any, fmt: str | None, output: Path | None, bom: boo
     echo(f"wrote {count} projects to {output}", err=True)
 
 
+def _export_indicators(ctx: Any, words: Any, fmt: str | None, output: Path | None, bom: bool | None, resume: Any) -> None:
+    """``export --of indicators``: every indicator the filter (the indicators' part of the one language)
+    selects, with its status as of --as-of; JSON records whole, CSV/xlsx the columns
+    :data:`~tracker.indicators.store.EXPORT_KEYS`."""
+    from tracker.cli.output import stdout_text
+    from tracker.cli.query import filter_error, filter_text, write_records, write_records_to
+    from tracker.db import reading
+    from tracker.filters import FilterError
+    from tracker.indicators.filters import parse_indicator_filter
+    from tracker.indicators.store import EXPORT_KEYS, iter_indicators
+
+    fmt = _export_format(fmt, output)
+    st = state(ctx)
+    text = filter_text(words)
+    try:
+        selected = parse_indicator_filter(text, st.config.views)
+    except FilterError as exc:
+        filter_error(text, exc)
+    engine = st.engine()
+    use_bom = bom if bom is not None else (output is not None and bool(st.config.get("export.bom")))
+    resume()
+    with reading(engine) as session:
+        records = (line.as_dict() for line in iter_indicators(session, st.as_of, selected.where) if selected.keeps(line))
+        if output is None:
+            write_records(stdout_text(), fmt, records, EXPORT_KEYS, whole=True, bom=use_bom)
+            return
+        count = write_records_to(output, fmt, records, EXPORT_KEYS, whole=True, bom=use_bom, sheet="indicators")
+    echo(f"wrote {count} indicator{'' if count == 1 else 's'} to {output}", err=True)
+
+
 def _kind(key: str) -> Any:
     if key in MONEY_KEYS:
         return "money"
@@ -102,12 +142,13 @@ def _kind(key: str) -> Any:
     return "text"
 
 
-def write_records_xlsx(records: Iterable[dict[str, Any]], keys: Sequence[str], output: Path) -> int:
-    """Project records (``row_record``) as one typed sheet ``projects`` with the columns ``keys``, streamed
-    through :func:`~tracker.cli.output.output_file`; ``export`` and ``list --output FILE.xlsx`` write it."""
+def write_records_xlsx(records: Iterable[dict[str, Any]], keys: Sequence[str], output: Path, sheet: str = "projects") -> int:
+    """Records (a project's ``row_record``, an indicator's ``as_dict``) as one typed sheet with the columns
+    ``keys``, streamed through :func:`~tracker.cli.output.output_file`; ``export``, ``list --output
+    FILE.xlsx`` and ``indicator list --output FILE.xlsx`` write it."""
     from tracker.cli.output import output_file
     from tracker.excel import Sheet, SheetColumn, write_xlsx
 
     columns = [SheetColumn(key, _kind(key)) for key in keys]
     with output_file(output, binary=True) as out:
-        return write_xlsx([Sheet("projects", columns, ([rec.get(k) for k in keys] for rec in records))], out)
+        return write_xlsx([Sheet(sheet, columns, ([rec.get(k) for k in keys] for rec in records))], out)

@@ -20,8 +20,7 @@ indicator_app = typer.Typer(help="The plans' main indicators (主要指标): lis
                             no_args_is_help=True)  # fmt: skip
 app.add_typer(indicator_app, name="indicator")
 
-KEYS = ("id", "plan", "table", "seq", "name", "unit", "attribute", "target_text", "target_value",
-        "baseline_text", "latest_value", "status")  # fmt: skip
+from tracker.indicators.store import LIST_KEYS as KEYS  # noqa: E402  (the JSON/CSV contract)
 
 
 @indicator_app.command("list", context_settings={"allow_interspersed_args": True, "ignore_unknown_options": True})
@@ -57,7 +56,8 @@ def list_command(
         lines = (line for line in iter_indicators(session, st.as_of, selected.where) if selected.keeps(line))
         records = (line.as_dict() for line in lines)
         if output is not None:
-            n = write_records_to(output, chosen, records, KEYS, whole=True, bom=bool(st.config.get("export.bom")))
+            n = write_records_to(output, chosen, records, KEYS, whole=True, bom=bool(st.config.get("export.bom")),
+                                 sheet="indicators")
             echo(f"wrote {n} indicators to {output}", err=True)
         elif chosen == "table":
             _table(records, st.as_of.isoformat())

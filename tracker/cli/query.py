@@ -163,14 +163,15 @@ def write_records(out: Any, fmt: str, records: Iterable[dict[str, Any]], keys: t
 
 
 def write_records_to(output: Path, fmt: str, records: Iterable[dict[str, Any]], keys: tuple[str, ...], *,
-                     whole: bool, bom: bool) -> int:
-    """The records to the file ``output`` (through a temporary file renamed when complete)."""
+                     whole: bool, bom: bool, sheet: str = "projects") -> int:
+    """The records to the file ``output`` (through a temporary file renamed when complete); an xlsx
+    workbook has one sheet named ``sheet``."""
     from tracker.cli.output import output_file
 
     if fmt == "xlsx":
         from tracker.cli.export import write_records_xlsx
 
-        return write_records_xlsx(records, keys, output)
+        return write_records_xlsx(records, keys, output, sheet)
     with output_file(output) as out:
         return write_records(out, fmt, records, keys, whole=whole, bom=bom)
 

@@ -160,6 +160,15 @@ def _store_actuals(session: Session, operation: Any, indicator: Indicator, row: 
         audit.log_insert(session, operation, stored)
 
 
+LIST_KEYS: tuple[str, ...] = ("id", "plan", "table", "seq", "name", "unit", "attribute", "target_text",
+                              "target_value", "baseline_text", "latest_value", "status")  # fmt: skip
+"""The contract of ``tracker indicator list``'s CSV and the first keys of its JSON."""
+
+EXPORT_KEYS: tuple[str, ...] = (*LIST_KEYS, "position", "group", "target_kind", "latest_year", "kind")
+"""The columns of ``tracker export --of indicators`` as CSV or xlsx (its JSON has every key of
+:meth:`IndicatorLine.as_dict`, the intermediate targets included)."""
+
+
 @dataclass(frozen=True)
 class IndicatorLine:
     """An indicator as listed: its published fields, its latest actual value and its status."""
