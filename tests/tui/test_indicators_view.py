@@ -26,16 +26,17 @@ def test_the_indicators_view_shows_status_and_path(make_app: MakeApp, engine: En
         screen = pilot.app.screen
         assert isinstance(screen, IndicatorsScreen)
         table = screen.query_one("#indicator-items", DataTable)
-        assert column(table, "seq") == [str(n) for n in range(1, 15)]
+        assert column(table, "seq") == ["", *(str(n) for n in range(1, 15))]  # the table's heading row, then 1–14
+        assert column(table, "name")[0] == "嘉定区民政事业发展“十四五”规划主要指标"  # the title names the place
         statuses = column(table, "status")
-        assert statuses[1] == "约束性指标落后" and statuses.count("无数据") == 13
-        assert column(table, "latest")[1] == "9 (2022)"
+        assert statuses[2] == "约束性指标落后" and statuses.count("无数据") == 13
+        assert column(table, "latest")[2] == "9 (2022)"
         summary = static_text(screen.query_one("#indicators-summary", Static))
         assert summary.startswith("14 项指标：已达到 0，符合进度 0，落后 0，约束性落后 1，无数据 13")
-        table.move_cursor(row=1)
+        table.move_cursor(row=2)
         await settle(pilot)
         path = static_text(screen.query_one("#indicator-path", Static)).splitlines()
-        assert path[0] == "2 社区长者食堂"
+        assert path[0] == "2 社区长者食堂  (嘉定区民政事业发展“十四五”规划 · 嘉定区民政事业发展“十四五”规划主要指标)"
         assert path[2].split()[1:] == ["8", "8.8", "9.6", "10.4", "11.2", "12"]  # 路径 2020…2025
         assert path[3].split()[1:] == ["·", "·", "9", "·", "·", "·"]  # 实际
 
@@ -77,7 +78,7 @@ def test_the_warnings_view_lists_indicators_behind_their_path(make_app: MakeApp,
         shown = pilot.app.screen
         assert isinstance(shown, IndicatorsScreen)
         items = shown.query_one("#indicator-items", DataTable)
-        assert items.cursor_row == 1  # the second indicator: 社区长者食堂
+        assert items.cursor_row == 2  # under the heading, the second indicator: 社区长者食堂
         assert static_text(shown.query_one("#indicator-path", Static)).startswith("2 社区长者食堂")
         await pilot.press("1")
         await settle(pilot)
@@ -87,3 +88,38 @@ def test_the_warnings_view_lists_indicators_behind_their_path(make_app: MakeApp,
         assert "+at_risk 用于筛选指标" in error and "^" in error
 
     drive(make_app(), body, size=(100, 30))
+
+
+def test_the_indicators_view_has_its_own_filter_in_the_one_language(make_app: MakeApp, engine: Engine) -> None:
+    """Two plans, each under its heading; ``/`` filters them in the one language (subject indicator):
+    Jiading's 预期性 indicators are 7 and 11–14 (data/plans/jiading.txt, 指标类型); a project's term is
+    refused under the caret and the list stays."""
+    from tracker.tui.widgets.filter_bar import FilterBar
+
+    import_indicators(engine, data_dir() / "plans" / "jiading.txt")
+    import_indicators(engine, data_dir() / "plans" / "anyue.txt")
+
+    async def body(pilot: Pilot[Any]) -> None:
+        await pilot.press("6")
+        await settle(pilot)
+        screen = pilot.app.screen
+        table = screen.query_one("#indicator-items", DataTable)
+        names = column(table, "name")
+        assert len(names) == 14 + 17 + 2  # two plans, each under its heading row
+        assert names[0].startswith("嘉定区") and names[15] == "安岳县“十四五”民政事业发展规划 · 专栏1:“十四五”时期民政事业发展主要指标"
+        await pilot.press("slash", *"plan:嘉定 attribute:预期性", "enter")
+        await settle(pilot)
+        assert column(table, "seq") == ["", "7", "11", "12", "13", "14"]
+        assert static_text(screen.query_one("#indicators-summary", Static)).startswith("5 项指标")
+        await pilot.press("slash", "ctrl+u", *"total>1", "enter")
+        await settle(pilot)
+        assert "total> 用于筛选项目，不能筛选指标" in screen.query_one(FilterBar).error_text
+        assert column(table, "seq") == ["", "7", "11", "12", "13", "14"]  # the last good list stays
+        await pilot.press("slash", "ctrl+u", *"plan:无此规划", "enter")
+        await settle(pilot)
+        assert static_text(screen.query_one("#indicators-summary", Static)) == "没有符合筛选条件的指标"
+        await pilot.press("1")  # the projects' filter is another text: untouched
+        await settle(pilot)
+        assert pilot.app.filter_text == ""  # type: ignore[attr-defined]
+
+    drive(make_app(), body, size=(80, 24))

@@ -39,15 +39,17 @@ class FilterBar(Vertical):
     class Done(Message):
         """The user is finished with the filter (Enter or Escape)."""
 
-    def __init__(self, text: str = "", *, id: str | None = None) -> None:
+    def __init__(self, text: str = "", *, id: str | None = None, placeholder: str = "filter.placeholder") -> None:
         super().__init__(id=id)
         self._initial = text
+        self._placeholder = placeholder
+        """The catalogue id of the example shown in the empty input (the indicators view has its own)."""
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="filter-row"):
             yield Label(tr(self, "filter.label"), id="filter-label", markup=False)
-            yield Input(value=self._initial, placeholder=tr(self, "filter.placeholder"), id="filter-input")
+            yield Input(value=self._initial, placeholder=tr(self, self._placeholder), id="filter-input")
         yield Static("", id="filter-error", markup=False)
 
     @property
