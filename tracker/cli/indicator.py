@@ -60,34 +60,56 @@ def list_command(
                                  sheet="indicators")
             echo(f"wrote {n} indicators to {output}", err=True)
         elif chosen == "table":
-            _table(records, st.as_of.isoformat())
+            _table(records, st.as_of.isoformat(), bool(text.strip()))
         else:
             import sys
 
             write_records(sys.stdout, chosen, records, KEYS, whole=True, bom=False)
 
 
-def _table(records: Any, as_of: str) -> None:
+def _table(records: Any, as_of: str, filtered: bool = False) -> None:
+    """One Rich table per plan, titled with the plan's name (so the name column keeps the width on an
+    80-column terminal); long names and targets wrap rather than being cut. Cells are ``Text``: data is
+    never markup, and control characters are shown."""
     from rich.table import Table
+    from rich.text import Text
 
     from tracker.cli.output import console
     from tracker.safe_text import plain_text
 
-    table = Table(caption=f"status as of {as_of}", caption_justify="left")
-    for name in ("id", "plan", "seq", "name", "unit", "attribute", "target", "latest", "status"):
-        table.add_column(name)
+    def new_table(plan: str) -> Table:
+        table = Table(title=plain_text(plan), title_justify="left", expand=False)
+        table.add_column("id", justify="right", no_wrap=True)
+        table.add_column("seq", no_wrap=True)
+        table.add_column("name", overflow="fold", ratio=3, min_width=12)
+        table.add_column("unit", overflow="fold", max_width=6)
+        table.add_column("attribute", overflow="fold", max_width=9)
+        table.add_column("target", overflow="fold", ratio=1, min_width=6)
+        table.add_column("latest", overflow="fold", max_width=12)
+        table.add_column("status", no_wrap=True)
+        return table
+
     n = 0
+    plan: str | None = None
+    table: Table | None = None
     for r in records:
         n += 1
+        if r["plan"] != plan:
+            if table is not None:
+                console().print(table)
+            plan = r["plan"]
+            table = new_table(r["plan"])
+        assert table is not None
+        latest = "" if r["latest_value"] is None else f"{r['latest_value']} ({r['latest_year']})"
         table.add_row(
-            str(r["id"]), plain_text(r["plan"]), plain_text(r["seq"] or r["group"]), plain_text(r["name"]),
-            plain_text(r["unit"]), r["attribute"] or "", plain_text(r["target_text"]),
-            plain_text(r["latest_value"] or ""), r["status"],
+            str(r["id"]), plain_text(r["seq"] or r["group"]), plain_text(r["name"]), plain_text(r["unit"]),
+            r["attribute"] or "", plain_text(r["target_text"]), plain_text(latest), Text(r["status"]),
         )  # fmt: skip
-    if n == 0:
-        echo("no indicators (tracker import-indicators FILE imports a plan's tables)")
+    if table is None:
+        echo("no indicator matches the filter" if filtered else "no indicators (tracker import-indicators FILE imports a plan's tables)")
         return
     console().print(table)
+    echo(f"{n} indicator{'' if n == 1 else 's'}, status as of {as_of}")
 
 
 @indicator_app.command("record")
