@@ -214,3 +214,28 @@ def test_export_of_indicators(cli: CliRun, recorded: dict[str, int], tmp_path: P
     bad = cli("export", "--of", "indicators", "share>1")
     assert bad.exit_code == 2 and "share> selects projects, not indicators" in bad.stderr
     assert cli("export", "--of", "things").exit_code == 2
+
+
+def test_the_list_is_readable_on_an_80_column_terminal(
+    cli: CliRun, recorded: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One table per plan, titled with the plan (no plan column to squeeze the names); names wrap."""
+    from rich.cells import cell_len
+
+    import tracker.cli.output as output
+
+    def terminal() -> object:
+        import sys
+
+        from rich.console import Console
+
+        return Console(file=sys.stdout, width=80, color_system=None)  # what an 80-column terminal gets
+
+    monkeypatch.setattr(output, "console", terminal)
+    result = cli("--as-of", AS_OF, "indicator", "list", "plan:嘉定")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].rstrip() == JIADING
+    assert max(cell_len(line) for line in lines) <= 80
+    assert any("│ 社区长者食堂" in line and "9 (2022)" in line and "at_risk" in line for line in lines)
+    assert lines[-1] == "14 indicators, status as of 2023-06-30"
