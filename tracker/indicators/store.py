@@ -206,6 +206,19 @@ class IndicatorLine:
         }  # fmt: skip
 
 
+def _plan_values(session: Session, plan_id: int) -> dict[int, list[tuple[int, str]]]:
+    """The recorded values of one plan's indicators, by indicator."""
+    values: dict[int, list[tuple[int, str]]] = {}
+    query = (
+        select(IndicatorValue.indicator_id, IndicatorValue.year, IndicatorValue.value_text)
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .where(Indicator.plan_id == plan_id)
+    )
+    for indicator_id, year, text in session.execute(query):
+        values.setdefault(indicator_id, []).append((year, text))
+    return values
+
+
 def iter_indicators(session: Session, as_of: date, where: Any = None) -> Iterator[IndicatorLine]:
     """Every indicator (those ``where`` selects), in plan, table and position order, with its status as of
     ``as_of``. The values are read per plan in one query; an indicator's status is a pure function."""
@@ -219,11 +232,11 @@ def iter_indicators(session: Session, as_of: date, where: Any = None) -> Iterato
     if where is not None:
         query = query.where(where)
     values: dict[int, list[tuple[int, str]]] = {}
-    for indicator_id, year, text in session.execute(
-        select(IndicatorValue.indicator_id, IndicatorValue.year, IndicatorValue.value_text)
-    ):
-        values.setdefault(indicator_id, []).append((year, text))
-    for indicator, plan, plan_start, plan_end, title, kind, target_year, baseline_year in session.execute(query):
+    values_of: int | None = None
+    rows = session.execute(query.execution_options(yield_per=500))
+    for indicator, plan, plan_start, plan_end, title, kind, target_year, baseline_year in rows:
+        if indicator.plan_id != values_of:  # the plan's values, one query per plan: memory holds one plan's
+            values_of, values = indicator.plan_id, _plan_values(session, indicator.plan_id)
         end = target_year or plan_end
         start = baseline_year + 1 if baseline_year else plan_start
         target = read_target(indicator.target_text)
