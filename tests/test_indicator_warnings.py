@@ -174,6 +174,11 @@ def engine_with_indicators(tmp_path_factory: pytest.TempPathFactory):
     upgrade(engine)
     for name in ("jiading.txt", "anyue.txt"):
         import_indicators(engine, PLANS / name)
+    from tracker.indicators.store import record_value
+
+    record_value(engine, 2, 2022, "9")  # 社区长者食堂: at risk
+    record_value(engine, 11, 2022, "700")  # 社会组织总数: behind
+    record_value(engine, 1, 2021, "100")  # 长期失能老人养老服务覆盖率: met
     yield engine
     engine.dispose()
 
@@ -239,3 +244,42 @@ def test_the_list_is_readable_on_an_80_column_terminal(
     assert max(cell_len(line) for line in lines) <= 80
     assert any("│ 社区长者食堂" in line and "9 (2022)" in line and "at_risk" in line for line in lines)
     assert lines[-1] == "14 indicators, status as of 2023-06-30"
+
+
+INDICATOR_TERMS = st.sampled_from(
+    ["plan:嘉定", "plan=安岳县“十四五”民政事业发展规划", "attribute:约束性", "attribute=expected", "attribute!=binding",
+     "name:床位", "+met", "+on_track", "+behind", "+at_risk", "+no_data", "+no-data", "社区", "total>1", "+overdue"]
+)  # fmt: skip
+INDICATOR_SOUP = st.recursive(
+    INDICATOR_TERMS,
+    lambda inner: st.one_of(
+        st.builds(lambda a, b: f"{a} {b}", inner, inner),
+        st.builds(lambda a, b: f"{a} or {b}", inner, inner),
+        st.builds(lambda a: f"-({a})", inner),
+    ),
+    max_leaves=8,
+)
+
+
+@given(st.one_of(INDICATOR_SOUP, st.text(max_size=40)), st.sampled_from(["indicator", "any"]))
+@settings(max_examples=150, deadline=None)
+def test_any_indicator_filter_is_a_list_or_a_filter_error_and_its_negation_is_the_rest(
+    engine_with_indicators, text: str, subject: str
+) -> None:
+    """Any text, as an indicator filter: a FilterError with a place, or a filter whose SQL runs and whose
+    negation keeps exactly the indicators it leaves out (statuses as of 2023-06-30, 9 recorded for 2)."""
+    from datetime import date
+
+    try:
+        selected = parse_indicator_filter(text, None, subject)  # type: ignore[arg-type]
+    except FilterError as exc:
+        assert 0 <= exc.position <= len(text) and exc.message
+        return
+    if not text.strip():
+        return
+    negated = parse_indicator_filter(f"-({text})", None, subject)  # type: ignore[arg-type]
+    with reading(engine_with_indicators) as session:
+        every = {line.id for line in iter_indicators(session, date(2023, 6, 30))}
+        kept = {line.id for line in iter_indicators(session, date(2023, 6, 30), selected.where) if selected.keeps(line)}
+        left = {line.id for line in iter_indicators(session, date(2023, 6, 30), negated.where) if negated.keeps(line)}
+    assert kept | left == every and not kept & left
