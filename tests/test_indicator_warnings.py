@@ -283,3 +283,10 @@ def test_any_indicator_filter_is_a_list_or_a_filter_error_and_its_negation_is_th
         kept = {line.id for line in iter_indicators(session, date(2023, 6, 30), selected.where) if selected.keeps(line)}
         left = {line.id for line in iter_indicators(session, date(2023, 6, 30), negated.where) if negated.keeps(line)}
     assert kept | left == every and not kept & left
+
+
+def test_the_list_keys_are_one_contract() -> None:
+    from tracker.cli.indicator import KEYS
+    from tracker.indicators.store import EXPORT_KEYS, LIST_KEYS
+
+    assert KEYS == LIST_KEYS == EXPORT_KEYS[: len(LIST_KEYS)]

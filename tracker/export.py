@@ -12,6 +12,7 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from functools import lru_cache
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any, TextIO
 
@@ -96,9 +97,24 @@ def dumps_json(data: Any, indent: int | None = 2) -> str:
 def json_value(value: Any, level: int = 0) -> str:
     """``value`` as the text :func:`dumps_json` (``indent=2``) writes for it when it sits ``level`` levels
     deep: the same indentation, separators, exact Decimals and escapes, built directly, so a writer can
-    emit a document one element at a time (:func:`write_json_list`) instead of building it whole."""
+    emit a document one element at a time (:func:`write_json_list`) instead of building it whole.
+
+    The DEL/C1/bidi escapes (:func:`~tracker.safe_text.json_escaped`) are applied once to the element's
+    whole text rather than to each string in it: the same result (they can only occur inside strings, and
+    an escape is ASCII), one regular-expression pass per element instead of one per value."""
+    return json_escaped(_json_text(value, level))
+
+
+@lru_cache(maxsize=4096)
+def _json_key(key: str) -> str:
+    """A dict key as JSON (the same few keys repeat in every element of a list)."""
+    return encode_basestring(key)
+
+
+def _json_text(value: Any, level: int) -> str:
+    """:func:`json_value` before its escapes."""
     if isinstance(value, str):
-        return json_escaped(encode_basestring(value))
+        return encode_basestring(value)
     if value is None:
         return "null"
     if value is True:
@@ -115,13 +131,13 @@ def json_value(value: Any, level: int = 0) -> str:
         if not all(isinstance(key, str) for key in value):
             return _indented(dumps_json(value), level)
         inner = "\n" + "  " * (level + 1)
-        items = [inner + json_escaped(encode_basestring(k)) + ": " + json_value(v, level + 1) for k, v in value.items()]
+        items = [inner + _json_key(k) + ": " + _json_text(v, level + 1) for k, v in value.items()]
         return "{" + ",".join(items) + "\n" + "  " * level + "}"
     if isinstance(value, list | tuple):
         if not value:
             return "[]"
         inner = "\n" + "  " * (level + 1)
-        return "[" + ",".join(inner + json_value(v, level + 1) for v in value) + "\n" + "  " * level + "]"
+        return "[" + ",".join(inner + _json_text(v, level + 1) for v in value) + "\n" + "  " * level + "]"
     return _indented(dumps_json(value), level)  # anything else (a float, a date): the general encoder
 
 

@@ -20,7 +20,10 @@ indicator_app = typer.Typer(help="The plans' main indicators (主要指标): lis
                             no_args_is_help=True)  # fmt: skip
 app.add_typer(indicator_app, name="indicator")
 
-from tracker.indicators.store import LIST_KEYS as KEYS  # noqa: E402  (the JSON/CSV contract)
+KEYS = ("id", "plan", "table", "seq", "name", "unit", "attribute", "target_text", "target_value",
+        "baseline_text", "latest_value", "status")  # fmt: skip
+"""The JSON/CSV contract of ``indicator list``: :data:`tracker.indicators.store.LIST_KEYS`, written out so
+that start-up (every command module is imported) does not load the indicator store."""
 
 
 @indicator_app.command("list", context_settings={"allow_interspersed_args": True, "ignore_unknown_options": True})

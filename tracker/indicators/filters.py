@@ -22,7 +22,7 @@ checked against each listed indicator (:meth:`IndicatorFilter.keeps`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, false, not_, or_, true
@@ -62,7 +62,7 @@ class Listed(Protocol):
 class IndicatorFilter:
     """A filter compiled for indicators: ``where`` for the query, ``keeps`` for the computed status."""
 
-    node: Node = Everything()
+    node: Node = field(default_factory=Everything)
     where: Any = None
     status_dependent: bool = False
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+
 from sqlmodel import Session
 
 from tracker.indicators.filters import IndicatorFilter
