@@ -290,3 +290,10 @@ def test_the_list_keys_are_one_contract() -> None:
     from tracker.indicators.store import EXPORT_KEYS, LIST_KEYS
 
     assert KEYS == LIST_KEYS == EXPORT_KEYS[: len(LIST_KEYS)]
+
+
+@pytest.mark.parametrize("ident", ["99999999999999999999", "0", "-3"])
+def test_an_indicator_id_out_of_range_is_a_usage_error(cli: CliRun, ident: str) -> None:
+    result = cli("indicator", "record", "--year", "2022", "--", ident, "5")
+    assert result.exit_code == 2, result.output
+    assert "tracker: ID:" in result.stderr and "out of range" in result.stderr and "internal error" not in result.stderr

@@ -124,11 +124,13 @@ def record_command(
     source: Annotated[str, typer.Option("--source", help="Where the value comes from.")] = "",
 ) -> None:
     """Record (or correct) an indicator's actual value for a year: one audited, undoable operation."""
-    from tracker.errors import TrackerError
+    from tracker.bounds import MAX_INT_OPTION, check_int
+    from tracker.errors import TrackerError, UsageError
     from tracker.indicators.store import record_value
 
     st = state(ctx)
     try:
+        check_int(indicator_id, "ID", 1, MAX_INT_OPTION, error=UsageError)
         operation = record_value(st.engine(), indicator_id, year, value, source=source, actor=st.actor())
     except TrackerError as exc:
         fail(str(exc), exc.exit_code, error=exc)
